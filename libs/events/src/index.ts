@@ -1,0 +1,40 @@
+export { EVENT_TYPE_PATTERN, createEnvelope, envelopeSchema, timestampSchema } from "./envelope.js";
+export { chaturbateSchemas, chaturbateUserSchema } from "./chaturbate.js";
+export { DeadLetterHeaders } from "./headers.js";
+export { eventJsonSchemas } from "./json-schema.js";
+export {
+  customDataSchema,
+  dataSchemaFor,
+  describeIssues,
+  eventSchemas,
+  isCustomEventType,
+  isKnownEventType,
+  knownEventTypes,
+  validateEvent,
+} from "./registry.js";
+export {
+  CHECKPOINTS_BUCKET,
+  DEAD_LETTERS_STREAM,
+  EVENTS_STREAM,
+  EVENTS_SUBJECT_PREFIX,
+  ingestDeadLetterSubject,
+  isSubjectToken,
+  isValidEventType,
+  subjectForType,
+  typeFromSubject,
+  workerDeadLetterSubject,
+} from "./subjects.js";
+export { summarizeEvent } from "./summary.js";
+export { userSchema } from "./user.js";
+
+export type { EnvelopeInit, EventEnvelope } from "./envelope.js";
+export type {
+  CastbusEvent,
+  CustomEventType,
+  EventData,
+  EventDataMap,
+  EventType,
+  EventValidation,
+  KnownEventType,
+} from "./registry.js";
+export type { User } from "./user.js";
