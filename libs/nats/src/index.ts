@@ -1,0 +1,34 @@
+export { natsConfigChecks, natsEnvShape, streamEnvShape } from "./config.js";
+export {
+  connectNats,
+  connectionOptions,
+  serverAtLeast,
+  serverVersion,
+  watchConnection,
+} from "./connect.js";
+export { CheckpointStore, checkpointKey } from "./checkpoints.js";
+export {
+  ConsumerConfigError,
+  consumeDurable,
+  consumerLag,
+  ensureDurableConsumer,
+} from "./consumer.js";
+export {
+  CheckpointConflictError,
+  CheckpointSecretError,
+  ProvisionError,
+  PublishError,
+  PublisherClosedError,
+} from "./errors.js";
+export { provision } from "./provision.js";
+export { Publisher } from "./publisher.js";
+export { openNats } from "./runtime.js";
+
+export type { NatsConnection } from "@nats-io/transport-node";
+export type { Checkpoint } from "./checkpoints.js";
+export type { NatsConfig, StreamConfig } from "./config.js";
+export type { ConnectOptions, ConnectionWatcher } from "./connect.js";
+export type { ConsumeOptions, Delivery, DurableConsumerOptions } from "./consumer.js";
+export type { ProvisionOptions, ProvisionReport } from "./provision.js";
+export type { OpenNatsOptions } from "./runtime.js";
+export type { PublishAck, PublishMessage, PublisherOptions, RetryReason } from "./publisher.js";
