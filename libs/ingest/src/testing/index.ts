@@ -1,0 +1,3 @@
+export { sourceConformance } from "./conformance.js";
+
+export type { ConformanceHarness } from "./conformance.js";
