@@ -1,0 +1,70 @@
+import { env, loadConfig, type ConfigIssue, type Env } from "@castbus/config";
+import { isSubjectToken } from "@castbus/events";
+import { natsConfigChecks, natsEnvShape, streamEnvShape } from "@castbus/nats";
+import { telemetryEnvShape } from "@castbus/telemetry";
+import { z } from "zod";
+
+/** Environment of `worker` (documented in the README, one row per variable). */
+export const workerEnvSchema = z.object({
+  ...telemetryEnvShape,
+  ...natsEnvShape,
+  ...streamEnvShape,
+  /** The durable consumer's name; every replica with the same group shares the work. */
+  WORKER_GROUP: env.string().default("workers"),
+  WORKER_SUBJECTS: env.list().default(["events.>"]),
+  /** `log` (built in) and/or paths of handler modules, comma-separated. */
+  WORKER_HANDLERS: env.list().default(["log"]),
+  WORKER_MAX_DELIVER: env.int(1, 1000).default(5),
+  WORKER_CONCURRENCY: env.int(1, 10_000).default(16),
+  WORKER_ACK_WAIT_MS: env.int(1000, 3_600_000).default(30_000),
+  WORKER_HANDLER_TIMEOUT_MS: env.int(1, 3_600_000).default(60_000),
+  /** Delays before redelivery after a failure: the n-th entry after the n-th failure (last one repeats). */
+  WORKER_BACKOFF_MS: env.list().default(["1000", "5000", "15000", "30000"]),
+  WORKER_MAX_ACK_PENDING: env.int(1, 1_000_000).default(1000),
+  /** Where a new group starts: `all` (every stored event), `new`, or an RFC 3339 time. */
+  WORKER_START_AT: env.string().default("all"),
+  SHUTDOWN_GRACE_MS: env.int(0, 600_000).default(20_000),
+});
+
+/** Parsed worker configuration. */
+export type WorkerConfig = z.output<typeof workerEnvSchema>;
+
+/** Loads and checks the environment; throws `ConfigError` listing every problem. */
+export function loadWorkerConfig(source: Env = process.env): WorkerConfig {
+  return loadConfig(workerEnvSchema, source, { checks: [natsConfigChecks, workerChecks] });
+}
+
+function workerChecks(c: WorkerConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (!isSubjectToken(c.WORKER_GROUP)) {
+    issues.push({ variable: "WORKER_GROUP", message: "must be letters, digits, - or _" });
+  }
+  if (c.WORKER_SUBJECTS.some((s) => !s.startsWith("events.") && s !== "events.>")) {
+    issues.push({ variable: "WORKER_SUBJECTS", message: "every subject must be under events." });
+  }
+  if (c.WORKER_BACKOFF_MS.length === 0 || c.WORKER_BACKOFF_MS.some((v) => !/^\d+$/.test(v))) {
+    issues.push({ variable: "WORKER_BACKOFF_MS", message: "must be comma-separated milliseconds" });
+  }
+  if (startAt(c.WORKER_START_AT) === undefined) {
+    issues.push({ variable: "WORKER_START_AT", message: "must be all, new, or an RFC 3339 time" });
+  }
+  return issues;
+}
+
+/** Where a new group starts, from `WORKER_START_AT`. */
+export function startAt(
+  value: string,
+): { policy: "all" } | { policy: "new" } | { policy: "time"; time: Date } | undefined {
+  if (value === "all") return { policy: "all" };
+  if (value === "new") return { policy: "new" };
+  const time = new Date(value);
+  return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(time.getTime())
+    ? { policy: "time", time }
+    : undefined;
+}
+
+/** The redelivery delay after the `deliveryCount`-th failure. */
+export function backoffFor(config: WorkerConfig, deliveryCount: number): number {
+  const schedule = config.WORKER_BACKOFF_MS;
+  return Number(schedule[Math.min(deliveryCount, schedule.length) - 1] ?? schedule.at(-1) ?? 1000);
+}
