@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// The entry behind `npm start` and `npm test`. Plain JavaScript with no dependencies, so it runs
+// on whatever Node the machine has: it puts Node 24 on PATH when the system one is older than
+// castbus needs (>= 22.12), installs dependencies when they are missing or stale, then builds and
+// starts the local stack (`start`) or runs every check CI runs (`test`).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const NODE_MAJOR = 24;
+const MIN_VERSION = [22, 12];
+const say = (message) => process.stderr.write(`castbus: ${message}\n`);
+
+function versionOk(version) {
+  const [major, minor] = version.replace(/^v/, "").split(".").map(Number);
+  return major > MIN_VERSION[0] || (major === MIN_VERSION[0] && minor >= MIN_VERSION[1]);
+}
+
+/** A directory holding a `node` >= 22.12: the current one, or Node 24 from the npm registry. */
+function ensureNode() {
+  if (versionOk(process.version)) return dirname(process.execPath);
+  const cache =
+    process.env.CASTBUS_TOOLCHAIN_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "castbus");
+  const prefix = join(cache, `node-${NODE_MAJOR}`);
+  const bin = join(prefix, "node_modules", "node", "bin");
+  const probe = spawnSync(join(bin, "node"), ["--version"], { encoding: "utf8" });
+  if (probe.status === 0 && versionOk(probe.stdout.trim())) return bin;
+  say(
+    `Node ${process.version} is older than 22.12; installing Node ${NODE_MAJOR} from the npm registry into ${prefix}`,
+  );
+  mkdirSync(prefix, { recursive: true });
+  run("npm", [
+    "install",
+    "--prefix",
+    prefix,
+    "--no-save",
+    "--no-package-lock",
+    "--no-audit",
+    "--no-fund",
+    `node@${NODE_MAJOR}`,
+  ]);
+  const check = spawnSync(join(bin, "node"), ["--version"], { encoding: "utf8" });
+  if (check.status !== 0)
+    fail(`could not install Node ${NODE_MAJOR}; install Node >= 22.12 yourself and retry`);
+  return bin;
+}
+
+/** `npm ci` when node_modules is missing or older than the lockfile. */
+function ensureDependencies() {
+  const marker = join(ROOT, "node_modules", ".package-lock.json");
+  const lock = join(ROOT, "package-lock.json");
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  say("installing dependencies (npm ci)");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: process.env,
+    ...options,
+  });
+  if (result.error) fail(`${command}: ${result.error.message}`);
+  return result.status ?? 1;
+}
+
+function fail(message) {
+  say(message);
+  process.exit(1);
+}
+
+function nx(args) {
+  return run(join(ROOT, "node_modules", ".bin", "nx"), args);
+}
+
+/** Sums the vitest JSON reports every project's test target wrote. */
+function testCounts() {
+  let passed = 0;
+  let failed = 0;
+  for (const group of ["libs", "services"]) {
+    for (const name of readdirSync(join(ROOT, group))) {
+      const report = join(ROOT, group, name, ".reports", "vitest.json");
+      if (!existsSync(report)) continue;
+      const json = JSON.parse(readFileSync(report, "utf8"));
+      passed += json.numPassedTests ?? 0;
+      failed +=
+        (json.numFailedTests ?? 0) +
+        (json.numTotalTestSuites > 0 && json.success === false && json.numFailedTests === 0
+          ? 1
+          : 0);
+    }
+  }
+  return { passed, failed };
+}
+
+function clearReports() {
+  for (const group of ["libs", "services"]) {
+    for (const name of readdirSync(join(ROOT, group)))
+      rmSync(join(ROOT, group, name, ".reports"), { recursive: true, force: true });
+  }
+}
+
+function test() {
+  clearReports();
+  const steps = [
+    [
+      "format",
+      () =>
+        run(join(ROOT, "node_modules", ".bin", "prettier"), ["--check", "--log-level=warn", "."]),
+    ],
+    [
+      "build, lint, typecheck, test",
+      () => nx(["run-many", "-t", "build", "lint", "typecheck", "test", "--outputStyle=stream"]),
+    ],
+  ];
+  const failedSteps = steps.filter(([name, step]) => {
+    say(`== ${name}`);
+    return step() !== 0;
+  });
+  const { passed, failed } = testCounts();
+  const stepFailures = failedSteps.length > 0 && failed === 0 ? failedSteps.length : 0;
+  if (failedSteps.length > 0) say(`failed: ${failedSteps.map(([name]) => name).join(", ")}`);
+  process.stdout.write(`${passed} passed, ${failed + stepFailures} failed\n`);
+  return failedSteps.length === 0 && failed === 0 ? 0 : 1;
+}
+
+/** Builds, then runs the devstack; Ctrl-C reaches it (same process group) and it stops everything. */
+function start() {
+  if (nx(["run-many", "-t", "build", "--outputStyle=static"]) !== 0) fail("build failed");
+  const main = join(ROOT, "services", "devstack", "dist", "main.js");
+  const child = spawn("node", [main, ...process.argv.slice(3)], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: process.env,
+  });
+  // Ctrl-C already reaches the devstack through the terminal's process group; pass on SIGTERM.
+  process.on("SIGINT", () => undefined);
+  process.on("SIGTERM", () => child.kill("SIGTERM"));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 0 : 1)));
+}
+
+const command = process.argv[2];
+if (command !== "start" && command !== "test") fail("usage: bootstrap.mjs start|test");
+process.env.PATH = `${ensureNode()}:${process.env.PATH ?? ""}`;
+process.env.NX_DAEMON ??= "false";
+process.env.NX_NO_CLOUD = "true";
+process.env.NX_TUI = "false";
+ensureDependencies();
+if (command === "start") start();
+else process.exit(test());
