@@ -1,20 +1,13 @@
+import { Backoff } from "@castbus/http";
 import {
   CheckpointStore,
   Publisher,
   checkpointKey,
-  openNats,
+  startServiceRuntime,
   type NatsConnection,
+  type ServiceRuntime,
 } from "@castbus/nats";
-import {
-  Readiness,
-  createLogger,
-  createMetrics,
-  startTelemetryServer,
-  type Logger,
-  type Metrics,
-  type TelemetryServer,
-} from "@castbus/telemetry";
-import { Backoff } from "@castbus/http";
+import type { Logger, Metrics, Readiness } from "@castbus/telemetry";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SourceChannel } from "./channel.js";
 import { Checkpointer } from "./checkpointer.js";
@@ -53,23 +46,13 @@ export interface Ingester {
  */
 export async function createIngester(deps: IngesterDeps): Promise<Ingester> {
   const { config } = deps;
-  const logger = deps.logger ?? createLogger({ service: deps.service, level: config.LOG_LEVEL });
-  const metrics = createMetrics();
-  const readiness = new Readiness();
-  readiness.declare(...deps.sources.map(upstreamCheck));
-  const server = await startTelemetryServer({
-    port: config.HTTP_PORT,
-    registry: metrics.registry,
-    readiness,
-    logger,
-  });
-  const nc = await openNats({
+  const runtime = await startServiceRuntime({
+    service: deps.service,
     config,
-    name: `castbus-${deps.service}`,
-    logger,
-    metrics,
-    readiness,
+    checks: deps.sources.map(upstreamCheck),
+    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
   });
+  const { logger, metrics, readiness, server, nc } = runtime;
   const store = await CheckpointStore.open(nc);
   const publisher = new Publisher(nc, {
     maxInFlight: config.INGEST_MAX_IN_FLIGHT,
@@ -122,10 +105,8 @@ export async function createIngester(deps: IngesterDeps): Promise<Ingester> {
         loops,
         publisher,
         checkpointers,
-        nc,
-        server,
+        runtime,
         gauge,
-        logger,
         graceMs: config.SHUTDOWN_GRACE_MS,
       }),
   };
@@ -224,16 +205,15 @@ async function shutdown(s: {
   loops: Promise<void>[];
   publisher: Publisher;
   checkpointers: Checkpointer<unknown>[];
-  nc: NatsConnection;
-  server: TelemetryServer;
+  runtime: ServiceRuntime;
   gauge: NodeJS.Timeout;
-  logger: Logger;
   graceMs: number;
 }): Promise<void> {
   if (s.stopping.signal.aborted) return;
+  const { logger } = s.runtime;
   const deadline = Date.now() + s.graceMs;
   const left = () => Math.max(0, deadline - Date.now());
-  s.logger.info(
+  logger.info(
     { inFlight: s.publisher.inFlight },
     "shutting down: flushing publishes and checkpoints",
   );
@@ -243,8 +223,5 @@ async function shutdown(s: {
   await Promise.all(s.checkpointers.map((c) => c.flush(left())));
   await s.publisher.close(0);
   clearInterval(s.gauge);
-  await s.nc.drain().catch(() => undefined);
-  await s.server.close();
-  s.logger.info("stopped");
-  s.logger.flush();
+  await s.runtime.close();
 }

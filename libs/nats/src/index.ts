@@ -22,7 +22,7 @@ export {
 } from "./errors.js";
 export { provision } from "./provision.js";
 export { Publisher } from "./publisher.js";
-export { openNats } from "./runtime.js";
+export { openNats, startServiceRuntime } from "./runtime.js";
 
 export type { NatsConnection } from "@nats-io/transport-node";
 export type { Checkpoint } from "./checkpoints.js";
@@ -30,5 +30,5 @@ export type { NatsConfig, StreamConfig } from "./config.js";
 export type { ConnectOptions, ConnectionWatcher } from "./connect.js";
 export type { ConsumeOptions, Delivery, DurableConsumerOptions } from "./consumer.js";
 export type { ProvisionOptions, ProvisionReport } from "./provision.js";
-export type { OpenNatsOptions } from "./runtime.js";
+export type { OpenNatsOptions, ServiceRuntime, ServiceRuntimeOptions } from "./runtime.js";
 export type { PublishAck, PublishMessage, PublisherOptions, RetryReason } from "./publisher.js";

@@ -1,4 +1,14 @@
-import type { Logger, Metrics, Readiness } from "@castbus/telemetry";
+import {
+  Readiness,
+  createLogger,
+  createMetrics,
+  startTelemetryServer,
+  type LogLevel,
+  type Logger,
+  type Metrics,
+  type RouteHandler,
+  type TelemetryServer,
+} from "@castbus/telemetry";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { NatsConfig, StreamConfig } from "./config.js";
 import { connectNats, watchConnection } from "./connect.js";
@@ -58,4 +68,68 @@ export async function openNats(options: OpenNatsOptions): Promise<NatsConnection
   });
   await ensureStreams(false);
   return nc;
+}
+
+/** Options of {@link startServiceRuntime}. */
+export interface ServiceRuntimeOptions {
+  /** Service name: the log `service` field and the NATS connection name (`castbus-<service>`). */
+  service: string;
+  config: NatsConfig & StreamConfig & { HTTP_PORT: number; LOG_LEVEL: LogLevel };
+  /** Defaults to JSON on stdout at `LOG_LEVEL`; tests pass a capturing one. */
+  logger?: Logger;
+  /** Readiness checks the service reports itself (declared before `/readyz` answers). */
+  checks?: readonly string[];
+  /** Extra HTTP routes beside the telemetry ones. */
+  routes?: RouteHandler;
+}
+
+/** The parts every castbus service is built on. */
+export interface ServiceRuntime {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly readiness: Readiness;
+  readonly server: TelemetryServer;
+  readonly nc: NatsConnection;
+  /** Drains NATS, closes the HTTP server and flushes the log. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts what every service has: logger, metrics, readiness, the telemetry HTTP server (first,
+ * so `/healthz` answers while NATS is still being reached), then NATS via {@link openNats}.
+ */
+export async function startServiceRuntime(options: ServiceRuntimeOptions): Promise<ServiceRuntime> {
+  const { config } = options;
+  const logger =
+    options.logger ?? createLogger({ service: options.service, level: config.LOG_LEVEL });
+  const metrics = createMetrics();
+  const readiness = new Readiness();
+  readiness.declare(...(options.checks ?? []));
+  const server = await startTelemetryServer({
+    port: config.HTTP_PORT,
+    registry: metrics.registry,
+    readiness,
+    logger,
+    ...(options.routes === undefined ? {} : { routes: options.routes }),
+  });
+  const nc = await openNats({
+    config,
+    name: `castbus-${options.service}`,
+    logger,
+    metrics,
+    readiness,
+  });
+  return {
+    logger,
+    metrics,
+    readiness,
+    server,
+    nc,
+    close: async () => {
+      await nc.drain().catch(() => undefined);
+      await server.close();
+      logger.info("stopped");
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    },
+  };
 }

@@ -4,19 +4,12 @@ import {
   consumeDurable,
   consumerLag,
   ensureDurableConsumer,
-  openNats,
   provision,
+  startServiceRuntime,
   type NatsConnection,
 } from "@castbus/nats";
 import type { EventRouter, Services } from "@castbus/router";
-import {
-  Readiness,
-  createLogger,
-  createMetrics,
-  startTelemetryServer,
-  type Logger,
-  type Metrics,
-} from "@castbus/telemetry";
+import type { Logger, Metrics, Readiness } from "@castbus/telemetry";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startAt, type WorkerConfig } from "./config.js";
 import { processDelivery } from "./processor.js";
@@ -50,23 +43,13 @@ const LAG_POLL_MS = 5000;
  */
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
   const { config } = deps;
-  const logger = deps.logger ?? createLogger({ service: "worker", level: config.LOG_LEVEL });
-  const metrics = createMetrics();
-  const readiness = new Readiness();
-  readiness.declare("consumer");
-  const server = await startTelemetryServer({
-    port: config.HTTP_PORT,
-    registry: metrics.registry,
-    readiness,
-    logger,
-  });
-  const nc = await openNats({
+  const runtime = await startServiceRuntime({
+    service: "worker",
     config,
-    name: `castbus-worker-${config.WORKER_GROUP}`,
-    logger,
-    metrics,
-    readiness,
+    checks: ["consumer"],
+    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
   });
+  const { logger, metrics, readiness, server, nc } = runtime;
   const group = config.WORKER_GROUP;
   const ensure = async () => {
     await provision(nc, config);
@@ -126,10 +109,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       clearInterval(lagTimer);
       await Promise.race([consuming, sleep(config.SHUTDOWN_GRACE_MS)]);
       await publisher.close(Math.min(5000, config.SHUTDOWN_GRACE_MS));
-      await nc.drain().catch(() => undefined);
-      await server.close();
-      logger.info("stopped");
-      logger.flush();
+      await runtime.close();
     },
   };
 }
