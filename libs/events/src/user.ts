@@ -11,6 +11,12 @@ export const userSchema = z.looseObject({
   username: z.string().min(1),
   /** Name as displayed, where it differs from the login. */
   displayName: z.string().optional(),
+  /**
+   * What the person is in the room, where the source says: `broadcaster`, `moderator`, `vip`,
+   * `subscriber`, `founder`, `fanclub`, `staff`, `bot`, ... (lowercase; filters such as
+   * `fromRoles()` and `notBot()` read it).
+   */
+  roles: z.array(z.string()).optional(),
 });
 
 /** A person in the shared vocabulary. */

@@ -37,11 +37,6 @@ export async function provision(
 ): Promise<ProvisionReport> {
   const jsm = await jetstreamManager(nc);
   const maxAgeNs = options.EVENTS_MAX_AGE_S * 1000 * NS_PER_MS;
-  // JetStream clamps the duplicate window to max_age; do the same so updates stay no-ops.
-  const windowMs = Math.min(
-    options.EVENTS_DUPLICATE_WINDOW_S * 1000,
-    options.EVENTS_MAX_AGE_S === 0 ? Infinity : options.EVENTS_MAX_AGE_S * 1000,
-  );
   const events = await ensureStream(jsm, {
     name: EVENTS_STREAM,
     subjects: ["events.>"],
@@ -51,7 +46,10 @@ export async function provision(
     max_age: maxAgeNs,
     max_bytes: options.EVENTS_MAX_BYTES,
     num_replicas: options.EVENTS_REPLICAS,
-    duplicate_window: windowMs * NS_PER_MS,
+    duplicate_window: duplicateWindowNs(
+      options.EVENTS_DUPLICATE_WINDOW_S,
+      options.EVENTS_MAX_AGE_S,
+    ),
   });
   const deadLetters = await ensureStream(jsm, {
     name: DEAD_LETTERS_STREAM,
@@ -62,10 +60,16 @@ export async function provision(
     max_age: options.DEAD_LETTERS_MAX_AGE_S * 1000 * NS_PER_MS,
     max_bytes: -1,
     num_replicas: options.EVENTS_REPLICAS,
-    duplicate_window: 120_000 * NS_PER_MS,
+    duplicate_window: duplicateWindowNs(120, options.DEAD_LETTERS_MAX_AGE_S),
   });
   const checkpoints = await ensureBucket(nc, options.EVENTS_REPLICAS);
   return { events, deadLetters, checkpoints };
+}
+
+/** JetStream refuses a duplicate window longer than max_age: clamp it (0 = no age limit). */
+function duplicateWindowNs(windowS: number, maxAgeS: number): number {
+  const seconds = maxAgeS === 0 ? windowS : Math.min(windowS, maxAgeS);
+  return seconds * 1000 * NS_PER_MS;
 }
 
 type Managed = Pick<

@@ -104,6 +104,12 @@ export function createMetrics(registry: Registry = new Registry()) {
       "Events a worker moved to dlq.worker.<consumer>, by reason.",
       ["consumer", "reason"],
     ),
+    // Gateway.
+    gatewayRequests: counter(
+      "castbus_gateway_requests_total",
+      "Gateway API requests by HTTP status.",
+      ["status"],
+    ),
     // Shared.
     natsConnected: gauge("castbus_nats_connected", "1 while connected to NATS, else 0.", []),
     natsReconnects: counter("castbus_nats_reconnects_total", "Reconnections to NATS.", []),
