@@ -1,6 +1,7 @@
 import { env, loadConfig, type ConfigIssue, type Env } from "@castbus/config";
 import { isSubjectToken } from "@castbus/events";
 import { natsConfigChecks, natsEnvShape, streamEnvShape } from "@castbus/nats";
+import { parseStartAt, type ConsumerSettings } from "@castbus/router";
 import { telemetryEnvShape } from "@castbus/telemetry";
 import { z } from "zod";
 
@@ -45,26 +46,23 @@ function workerChecks(c: WorkerConfig): ConfigIssue[] {
   if (c.WORKER_BACKOFF_MS.length === 0 || c.WORKER_BACKOFF_MS.some((v) => !/^\d+$/.test(v))) {
     issues.push({ variable: "WORKER_BACKOFF_MS", message: "must be comma-separated milliseconds" });
   }
-  if (startAt(c.WORKER_START_AT) === undefined) {
+  if (parseStartAt(c.WORKER_START_AT) === undefined) {
     issues.push({ variable: "WORKER_START_AT", message: "must be all, new, or an RFC 3339 time" });
   }
   return issues;
 }
 
-/** Where a new group starts, from `WORKER_START_AT`. */
-export function startAt(
-  value: string,
-): { policy: "all" } | { policy: "new" } | { policy: "time"; time: Date } | undefined {
-  if (value === "all") return { policy: "all" };
-  if (value === "new") return { policy: "new" };
-  const time = new Date(value);
-  return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(time.getTime())
-    ? { policy: "time", time }
-    : undefined;
-}
-
-/** The redelivery delay after the `deliveryCount`-th failure. */
-export function backoffFor(config: WorkerConfig, deliveryCount: number): number {
-  const schedule = config.WORKER_BACKOFF_MS;
-  return Number(schedule[Math.min(deliveryCount, schedule.length) - 1] ?? schedule.at(-1) ?? 1000);
+/** The consumer settings this configuration describes. */
+export function consumerSettings(c: WorkerConfig): ConsumerSettings {
+  return {
+    group: c.WORKER_GROUP,
+    subjects: c.WORKER_SUBJECTS,
+    concurrency: c.WORKER_CONCURRENCY,
+    maxDeliver: c.WORKER_MAX_DELIVER,
+    backoffMs: c.WORKER_BACKOFF_MS.map(Number),
+    ackWaitMs: c.WORKER_ACK_WAIT_MS,
+    handlerTimeoutMs: c.WORKER_HANDLER_TIMEOUT_MS,
+    maxAckPending: c.WORKER_MAX_ACK_PENDING,
+    startAt: parseStartAt(c.WORKER_START_AT)!,
+  };
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError } from "@castbus/config";
+import { createLogger } from "@castbus/telemetry";
 import { loadWorkerConfig } from "./config.js";
 import { loadHandlers } from "./handlers.js";
 import { createWorker } from "./worker.js";
@@ -12,11 +13,12 @@ try {
   process.stderr.write(`worker: ${error.message}\n`);
   process.exit(2);
 }
-const router = await loadHandlers(config.WORKER_HANDLERS);
-const worker = await createWorker({ config, router });
+const logger = createLogger({ service: "worker", level: config.LOG_LEVEL });
+const { router, services } = await loadHandlers(config.WORKER_HANDLERS, { logger });
+const worker = await createWorker({ config, router, services, logger });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
-    worker.logger.info({ signal }, "stopping");
+    logger.info({ signal }, "stopping");
     void worker.stop().then(() => process.exit(0));
   });
 }

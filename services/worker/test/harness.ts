@@ -1,5 +1,5 @@
 import { createEnvelope, subjectForType } from "@castbus/events";
-import { Publisher, connectNats, type NatsConnection } from "@castbus/nats";
+import { Publisher, connectNats, provision, type NatsConnection } from "@castbus/nats";
 import type { EventRouter } from "@castbus/router";
 import { createLogger } from "@castbus/telemetry";
 import { LineCapture, startNatsServer } from "@castbus/testing";
@@ -16,7 +16,11 @@ export async function startWorkerStack() {
   return {
     server,
     logs,
-    async worker(router: EventRouter, env: Record<string, string> = {}): Promise<Worker> {
+    async worker(
+      router: EventRouter,
+      env: Record<string, string> = {},
+      services: Record<string, unknown> = {},
+    ): Promise<Worker> {
       const config = loadWorkerConfig({
         NATS_URL: server.url,
         HTTP_PORT: "0",
@@ -24,7 +28,7 @@ export async function startWorkerStack() {
         ...env,
       });
       const logger = createLogger({ service: "worker", level: "debug", destination: logs });
-      const worker = await createWorker({ config, router, logger });
+      const worker = await createWorker({ config, router, logger, services });
       workers.push(worker);
       return worker;
     },
@@ -33,6 +37,7 @@ export async function startWorkerStack() {
       nc ??= await connectNats(loadWorkerConfig({ NATS_URL: server.url }), {
         name: "test-publisher",
       });
+      await provision(nc, loadWorkerConfig({ NATS_URL: server.url }));
       publisher ??= new Publisher(nc);
       const ids: string[] = [];
       const acks = [];

@@ -90,4 +90,45 @@ describe("worker", () => {
     expect(dead.every((m) => m.headers["Castbus-Deliveries"] === "1")).toBe(true);
     expect(calls).toBe(0);
   });
+
+  it("starts a new group from a point in time (WORKER_START_AT) for replays", async () => {
+    await stack.publishTips(5, "old");
+    await new Promise((r) => setTimeout(r, 50));
+    const from = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 50));
+    const recent = await stack.publishTips(3, "new");
+    const seen: string[] = [];
+    await stack.worker(
+      new EventRouter().on(">", (e) => void seen.push(e.id)),
+      { WORKER_GROUP: "replay", WORKER_START_AT: from },
+    );
+    await waitFor(() => seen.length === 3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen.sort()).toEqual(recent.sort());
+  });
+
+  it("keeps castbus_consumer_pending_messages at the group's backlog for autoscaling", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const worker = await stack.worker(
+      new EventRouter().on(">", () => gate),
+      { WORKER_GROUP: "lag", WORKER_CONCURRENCY: "1" },
+    );
+    await stack.publishTips(50, "lag");
+    const pending = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
+      return Number(
+        /castbus_consumer_pending_messages\{consumer="lag"\} (\d+)/.exec(text)?.[1] ?? -1,
+      );
+    };
+    await waitFor(async () => (await pending()) >= 40, {
+      message: "backlog visible",
+      timeoutMs: 10_000,
+    });
+    release();
+    await waitFor(async () => (await pending()) === 0, {
+      message: "backlog drained",
+      timeoutMs: 10_000,
+    });
+  });
 });

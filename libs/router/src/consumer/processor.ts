@@ -1,19 +1,21 @@
 import { validateEvent, type CastbusEvent } from "@castbus/events";
 import type { Delivery, Publisher } from "@castbus/nats";
-import type { EventRouter, HandlerError, Services } from "@castbus/router";
 import type { Logger, Metrics } from "@castbus/telemetry";
-import { backoffFor, type WorkerConfig } from "./config.js";
+import type { HandlerError } from "../errors.js";
+import type { EventRouter } from "../router.js";
+import type { Services } from "../types.js";
 import { workerDeadLetter, type WorkerDeadLetterReason } from "./dead-letter.js";
 import { emitterFor } from "./emitter.js";
+import { backoffFor, type ConsumerSettings } from "./settings.js";
 
 /** What {@link processDelivery} works with. */
-export interface ProcessorDeps {
-  readonly config: WorkerConfig;
-  readonly router: EventRouter;
+export interface ProcessorDeps<S extends Services = Services> {
+  readonly settings: ConsumerSettings;
+  readonly router: EventRouter<S>;
   readonly publisher: Publisher;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  readonly services: Services;
+  readonly services: S;
   /** Aborted on shutdown; handlers see it as `ctx.signal`. */
   readonly signal: AbortSignal;
 }
@@ -25,9 +27,12 @@ const decoder = new TextDecoder();
  * handlers, then ack; on failure nak with the configured backoff, or dead-letter on the last
  * allowed delivery. Every delivery ends in exactly one of ack, nak or dead letter + term.
  */
-export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): Promise<void> {
-  const { config, metrics } = deps;
-  const group = config.WORKER_GROUP;
+export async function processDelivery<S extends Services>(
+  delivery: Delivery,
+  deps: ProcessorDeps<S>,
+): Promise<void> {
+  const { settings, metrics } = deps;
+  const group = settings.group;
   metrics.consumerPending.set({ consumer: group }, delivery.pending);
   let value: unknown;
   try {
@@ -46,9 +51,9 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
     });
   }
   const event = validation.event;
-  if (delivery.deliveryCount > config.WORKER_MAX_DELIVER) {
+  if (delivery.deliveryCount > settings.maxDeliver) {
     // A previous delivery never finished (its worker died): do not run it again.
-    const message = `delivered ${delivery.deliveryCount} times (max ${config.WORKER_MAX_DELIVER}) without finishing`;
+    const message = `delivered ${delivery.deliveryCount} times (max ${settings.maxDeliver}) without finishing`;
     return deadLetter(delivery, deps, event.type, {
       reason: "max_deliveries",
       message,
@@ -63,8 +68,7 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
     return;
   }
   const last = errors.at(-1)!;
-  const giveUp =
-    delivery.deliveryCount >= config.WORKER_MAX_DELIVER || errors.some((e) => !e.retryable);
+  const giveUp = delivery.deliveryCount >= settings.maxDeliver || errors.some((e) => !e.retryable);
   if (giveUp && !deps.signal.aborted) {
     const message = errors.map((e) => e.message).join("; ");
     return deadLetter(delivery, deps, event.type, {
@@ -74,22 +78,19 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
       eventId: event.id,
     });
   }
-  delivery.nak(deps.signal.aborted ? 0 : backoffFor(config, delivery.deliveryCount));
+  delivery.nak(deps.signal.aborted ? 0 : backoffFor(settings, delivery.deliveryCount));
   metrics.eventsProcessed.inc({ consumer: group, type: event.type, outcome: "retry" });
 }
 
-async function runHandlers(
+async function runHandlers<S extends Services>(
   delivery: Delivery,
   event: CastbusEvent,
-  deps: ProcessorDeps,
+  deps: ProcessorDeps<S>,
 ): Promise<readonly HandlerError[]> {
-  const { config, metrics, publisher } = deps;
-  const group = config.WORKER_GROUP;
+  const { settings, metrics, publisher } = deps;
+  const group = settings.group;
   // Long handlers keep the message: tell the server we are still working well before ack wait.
-  const heartbeat = setInterval(
-    () => delivery.working(),
-    Math.max(500, config.WORKER_ACK_WAIT_MS / 3),
-  );
+  const heartbeat = setInterval(() => delivery.working(), Math.max(500, settings.ackWaitMs / 3));
   try {
     const result = await deps.router.dispatch(event, {
       logger: deps.logger,
@@ -97,7 +98,7 @@ async function runHandlers(
       signal: deps.signal,
       attempt: delivery.deliveryCount,
       services: deps.services,
-      handlerTimeoutMs: config.WORKER_HANDLER_TIMEOUT_MS,
+      handlerTimeoutMs: settings.handlerTimeoutMs,
       onHandlerDone: (name, durationMs, error) => {
         metrics.handlerDuration.observe({ consumer: group, handler: name }, durationMs / 1000);
         metrics.handlerCalls.inc({
@@ -113,13 +114,13 @@ async function runHandlers(
   }
 }
 
-async function deadLetter(
+async function deadLetter<S extends Services>(
   delivery: Delivery,
-  deps: ProcessorDeps,
+  deps: ProcessorDeps<S>,
   type: string,
   failure: { reason: WorkerDeadLetterReason; message: string; handler?: string; eventId?: string },
 ): Promise<void> {
-  const group = deps.config.WORKER_GROUP;
+  const group = deps.settings.group;
   try {
     await deps.publisher.publish(workerDeadLetter(group, delivery, failure));
   } catch (error) {
@@ -127,7 +128,7 @@ async function deadLetter(
       { err: error, seq: delivery.streamSequence },
       "dead letter not stored; will retry on redelivery",
     );
-    delivery.nak(backoffFor(deps.config, 1));
+    delivery.nak(backoffFor(deps.settings, 1));
     return;
   }
   delivery.term();
@@ -145,11 +146,11 @@ async function deadLetter(
   );
 }
 
-function observeLatency(event: CastbusEvent, deps: ProcessorDeps): void {
+function observeLatency<S extends Services>(event: CastbusEvent, deps: ProcessorDeps<S>): void {
   const ingested = Date.parse(event.ingesttime);
   if (!Number.isNaN(ingested)) {
     deps.metrics.deliveryLatency.observe(
-      { consumer: deps.config.WORKER_GROUP },
+      { consumer: deps.settings.group },
       Math.max(0, Date.now() - ingested) / 1000,
     );
   }
