@@ -33,10 +33,45 @@ export function loadConfig<S extends EnvSchema>(
     input[key] = raw === undefined || raw.trim() === "" ? undefined : raw;
   }
   const result = schema.safeParse(input);
-  if (!result.success) throw new ConfigError(toIssues(result.error));
-  const issues = (options.checks ?? []).flatMap((check) => check(result.data));
+  const checks = options.checks ?? [];
+  if (!result.success) {
+    // Report the cross-field problems too, judged on the fields that did parse.
+    const issues = toIssues(result.error);
+    const reported = new Set(issues.map((issue) => issue.variable));
+    const extra = runChecks(checks, parseFieldByField(schema, input)).filter(
+      (i) => !reported.has(i.variable),
+    );
+    throw new ConfigError([...issues, ...extra]);
+  }
+  const issues = runChecks(checks, result.data);
   if (issues.length > 0) throw new ConfigError(issues);
   return deepFreeze(result.data);
+}
+
+/** The fields that parse on their own (to judge cross-field rules when others failed). */
+function parseFieldByField(
+  schema: EnvSchema,
+  input: Record<string, string | undefined>,
+): Record<string, unknown> {
+  const partial: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const parsed = (field as z.ZodType).safeParse(input[key]);
+    if (parsed.success) partial[key] = parsed.data;
+  }
+  return partial;
+}
+
+function runChecks<T>(
+  checks: readonly ((config: T) => readonly ConfigIssue[])[],
+  config: unknown,
+): ConfigIssue[] {
+  return checks.flatMap((check) => {
+    try {
+      return [...check(config as T)];
+    } catch {
+      return []; // a rule that needs a field that failed: that field's own problem is reported
+    }
+  });
 }
 
 function toIssues(error: z.ZodError): ConfigIssue[] {

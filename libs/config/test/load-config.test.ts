@@ -161,25 +161,33 @@ describe("loadConfig checks", () => {
     expect(config).toEqual({ MIN_MS: 100, MAX_MS: 500 });
   });
 
-  it("does not run checks while a field is invalid, reporting only the field problems", () => {
-    let ran = false;
+  it("still reports cross-field problems when a field is invalid, judged on the fields that parsed", () => {
+    const seen: unknown[] = [];
     const error = configErrorOf(() =>
       loadConfig(
         rangeSchema,
         { MIN_MS: "500", MAX_MS: "lots" },
         {
           checks: [
-            () => {
-              ran = true;
+            (config) => {
+              seen.push(config);
               return [{ variable: "MIN_MS", message: "cross-field" }];
+            },
+            // A rule about a field that failed is not repeated for it.
+            () => [{ variable: "MAX_MS", message: "duplicate" }],
+            // A rule that cannot be judged on partial config is skipped, not a crash.
+            (config) => {
+              if (config.MAX_MS === undefined) throw new TypeError("needs MAX_MS");
+              return [];
             },
           ],
         },
       ),
     );
-    expect(ran).toBe(false);
+    expect(seen).toEqual([{ MIN_MS: 500 }]);
     expect(error.issues).toEqual([
       { variable: "MAX_MS", message: "must be an integer between 0 and 10000" },
+      { variable: "MIN_MS", message: "cross-field" },
     ]);
   });
 });

@@ -48,6 +48,11 @@ export function createMetrics(registry: Registry = new Registry()) {
       "1 when the upstream is reachable and authorized, else 0.",
       ["source", "account"],
     ),
+    upstreamGaps: counter(
+      "castbus_upstream_gaps_total",
+      "Times an ingester found that the upstream deleted events before they were read (it fell behind).",
+      ["source"],
+    ),
     ingestLatency: histogram(
       "castbus_ingest_latency_seconds",
       "Time from receiving an upstream record to its JetStream publish ack.",
