@@ -38,10 +38,22 @@ export class SourceChannel<C> {
     return this.#acks.outstanding;
   }
 
-  /** Takes one record; resolves once its publish (or dead letter) is under way. */
-  async ingest(record: UpstreamRecord): Promise<void> {
+  /**
+   * Takes one record. While the publish window has room the publish starts synchronously and
+   * nothing is returned — so a batch goes out in one run of the event loop and nats.js writes
+   * it to the socket in a few large writes; when the window is full the returned promise
+   * resolves once the record is under way.
+   */
+  ingest(record: UpstreamRecord): Promise<void> | undefined {
     const publisher = this.#deps.publisher;
-    if (!publisher.hasCapacity) await publisher.waitForCapacity();
+    if (!publisher.hasCapacity)
+      return publisher.waitForCapacity().then(() => this.#ingestNow(record));
+    this.#ingestNow(record);
+    return undefined;
+  }
+
+  #ingestNow(record: UpstreamRecord): void {
+    const publisher = this.#deps.publisher;
     const result = this.#map(record);
     if (!result.ok) {
       this.#startDeadLetter(record.raw, result);

@@ -64,7 +64,10 @@ export async function runPullSource<C>(
     }
     if (batch.warning !== undefined)
       ctx.logger.warn({ detail: batch.warning }, "odd upstream response");
-    for (const record of batch.records) await ctx.channel.ingest(record);
+    for (const record of batch.records) {
+      const full = ctx.channel.ingest(record);
+      if (full !== undefined) await full;
+    }
     ctx.channel.mark(batch.next);
     cursor = batch.next;
   }
@@ -115,7 +118,7 @@ export async function runPushSource(source: PushSource, ctx: LoopContext<never>)
   const backoff = new Backoff();
   const labels = { source: source.name, account: source.account };
   const sink: PushSink = {
-    emit: (record: UpstreamRecord) => ctx.channel.ingest(record),
+    emit: (record: UpstreamRecord) => ctx.channel.ingest(record) ?? Promise.resolve(),
     reject: (raw: string | Uint8Array, rejection: Rejection) =>
       ctx.channel.deadLetter(raw, rejection),
     setUpstream: (ok: boolean, reason?: string) => {

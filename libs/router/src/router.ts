@@ -1,5 +1,6 @@
 import type { CastbusEvent } from "@castbus/events";
 import { HandlerError, HandlerTimeoutError } from "./errors.js";
+import { HandlerRun } from "./handler-run.js";
 import { compilePattern, type Matcher } from "./pattern.js";
 import type {
   EventFor,
@@ -172,15 +173,7 @@ export class EventRouter<S extends Services = Services> {
     ctx: DispatchContext<S>,
   ): Promise<HandlerError | undefined | "skipped"> {
     const timeoutMs = r.timeoutMs ?? ctx.handlerTimeoutMs;
-    const timer = timeoutMs === undefined ? undefined : new AbortController();
-    const signal = timer === undefined ? ctx.signal : AbortSignal.any([ctx.signal, timer.signal]);
-    const handlerCtx: HandlerContext<S> = {
-      logger: ctx.logger.child({ handler: r.name, eventId: event.id, eventType: event.type }),
-      emit: ctx.emitFor(r.name),
-      signal,
-      attempt: ctx.attempt,
-      services: ctx.services,
-    };
+    const handlerCtx = new HandlerRun(ctx, r.name, event, timeoutMs !== undefined);
     const started = performance.now();
     let failure: HandlerError | undefined;
     try {
@@ -188,7 +181,7 @@ export class EventRouter<S extends Services = Services> {
         r.stats.skipped += 1;
         return "skipped";
       }
-      await withTimeout(r, event, handlerCtx, timer, timeoutMs);
+      await withTimeout(r, event, handlerCtx, timeoutMs);
     } catch (error) {
       failure = new HandlerError({
         handlerName: r.name,
@@ -217,26 +210,28 @@ async function accepts(
   return true;
 }
 
-async function withTimeout(
+async function withTimeout<S extends Services>(
   r: Registration,
   event: CastbusEvent,
-  ctx: HandlerContext,
-  timer: AbortController | undefined,
+  run: HandlerRun<S>,
   timeoutMs: number | undefined,
 ): Promise<void> {
-  if (timer === undefined || timeoutMs === undefined) {
-    await r.handler(event, ctx);
+  if (timeoutMs === undefined) {
+    await r.handler(event, run as unknown as HandlerContext);
     return;
   }
   let handle: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     handle = setTimeout(() => {
-      timer.abort();
+      run.expire();
       reject(new HandlerTimeoutError(r.name, timeoutMs));
     }, timeoutMs);
   });
   try {
-    await Promise.race([Promise.resolve(r.handler(event, ctx)), expired]);
+    await Promise.race([
+      Promise.resolve(r.handler(event, run as unknown as HandlerContext)),
+      expired,
+    ]);
   } finally {
     clearTimeout(handle);
   }

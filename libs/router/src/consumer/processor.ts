@@ -7,6 +7,7 @@ import type { Services } from "../types.js";
 import { workerDeadLetter, type WorkerDeadLetterReason } from "./dead-letter.js";
 import { emitterFor } from "./emitter.js";
 import { backoffFor, type ConsumerSettings } from "./settings.js";
+import type { WorkingTracker } from "./working.js";
 
 /** What {@link processDelivery} works with. */
 export interface ProcessorDeps<S extends Services = Services> {
@@ -18,6 +19,14 @@ export interface ProcessorDeps<S extends Services = Services> {
   readonly services: S;
   /** Aborted on shutdown; handlers see it as `ctx.signal`. */
   readonly signal: AbortSignal;
+  /** Extends the ack deadline of deliveries whose handlers run long. */
+  readonly working: WorkingTracker;
+  /** Records one handler run (metrics). */
+  readonly onHandlerDone: (
+    name: string,
+    durationMs: number,
+    error: HandlerError | undefined,
+  ) => void;
 }
 
 const decoder = new TextDecoder();
@@ -87,31 +96,19 @@ async function runHandlers<S extends Services>(
   event: CastbusEvent,
   deps: ProcessorDeps<S>,
 ): Promise<readonly HandlerError[]> {
-  const { settings, metrics, publisher } = deps;
-  const group = settings.group;
-  // Long handlers keep the message: tell the server we are still working well before ack wait.
-  const heartbeat = setInterval(() => delivery.working(), Math.max(500, settings.ackWaitMs / 3));
-  try {
-    const result = await deps.router.dispatch(event, {
+  const { settings, publisher } = deps;
+  const result = await deps.working.around(delivery, () =>
+    deps.router.dispatch(event, {
       logger: deps.logger,
-      emitFor: (handler) => emitterFor(publisher, group, event, handler),
+      emitFor: (handler) => emitterFor(publisher, settings.group, event, handler),
       signal: deps.signal,
       attempt: delivery.deliveryCount,
       services: deps.services,
       handlerTimeoutMs: settings.handlerTimeoutMs,
-      onHandlerDone: (name, durationMs, error) => {
-        metrics.handlerDuration.observe({ consumer: group, handler: name }, durationMs / 1000);
-        metrics.handlerCalls.inc({
-          consumer: group,
-          handler: name,
-          outcome: error === undefined ? "ok" : "error",
-        });
-      },
-    });
-    return result.errors;
-  } finally {
-    clearInterval(heartbeat);
-  }
+      onHandlerDone: deps.onHandlerDone,
+    }),
+  );
+  return result.errors;
 }
 
 async function deadLetter<S extends Services>(

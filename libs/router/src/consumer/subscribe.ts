@@ -13,6 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { EventRouter } from "../router.js";
 import type { Services } from "../types.js";
 import { processDelivery } from "./processor.js";
+import { WorkingTracker } from "./working.js";
 import { DEFAULT_SETTINGS, type ConsumerSettings } from "./settings.js";
 
 /** Options of {@link subscribe}: the group name plus any settings to override. */
@@ -98,6 +99,7 @@ export async function subscribe<S extends Services = Services>(
   const stopping = new AbortController();
   const lagTimer = setInterval(() => void pollLag(nc, settings.group, metrics), LAG_POLL_MS);
   lagTimer.unref();
+  const working = new WorkingTracker(settings.ackWaitMs);
   const deps = {
     settings,
     router,
@@ -106,6 +108,8 @@ export async function subscribe<S extends Services = Services>(
     logger,
     services: options.services ?? ({} as S),
     signal: stopping.signal,
+    working,
+    onHandlerDone: handlerMetrics(metrics, settings.group),
   };
   const consuming = consumeDurable(nc, {
     stream: EVENTS_STREAM,
@@ -121,12 +125,38 @@ export async function subscribe<S extends Services = Services>(
     (stopped ??= (async () => {
       stopping.abort();
       clearInterval(lagTimer);
+      working.stop();
       await Promise.race([consuming, sleep(graceMs)]);
       await publisher.close(Math.min(5000, graceMs));
     })());
   const done = consuming.then(() => stopped);
   return { settings, stop, done: done.then(() => undefined) };
 }
+
+/**
+ * Records a handler run in `castbus_handler_duration_seconds` and `castbus_handler_calls_total`,
+ * with the labelled children looked up once per handler instead of once per event.
+ */
+function handlerMetrics(metrics: Metrics, group: string) {
+  const children = new Map<string, { duration: Histogram; ok: Counter; error: Counter }>();
+  return (name: string, durationMs: number, error: unknown) => {
+    let child = children.get(name);
+    if (child === undefined) {
+      child = {
+        duration: metrics.handlerDuration.labels({ consumer: group, handler: name }),
+        ok: metrics.handlerCalls.labels({ consumer: group, handler: name, outcome: "ok" }),
+        error: metrics.handlerCalls.labels({ consumer: group, handler: name, outcome: "error" }),
+      };
+      children.set(name, child);
+    }
+    child.duration.observe(durationMs / 1000);
+    (error === undefined ? child.ok : child.error).inc();
+  };
+}
+
+/** The labelled children of the metrics above. */
+type Histogram = { observe(value: number): void };
+type Counter = { inc(): void };
 
 async function pollLag(nc: NatsConnection, group: string, metrics: Metrics): Promise<void> {
   try {
