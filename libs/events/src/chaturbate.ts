@@ -32,6 +32,8 @@ export const chaturbateUserSchema = userSchema.extend({
 const inRoom = z.object({
   /** The broadcaster whose room the event happened in. */
   broadcaster: z.string().min(1),
+  /** The wire object as received, when `CB_KEEP_RAW=true`. */
+  raw: z.unknown().optional(),
 });
 
 const withUser = inRoom.extend({ user: chaturbateUserSchema });

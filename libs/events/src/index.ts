@@ -1,5 +1,16 @@
 export { EVENT_TYPE_PATTERN, createEnvelope, envelopeSchema, timestampSchema } from "./envelope.js";
 export { chaturbateSchemas, chaturbateUserSchema } from "./chaturbate.js";
+export { obsSchemas } from "./obs.js";
+export { tokenbowlSchemas, tokenbowlUserSchema } from "./tokenbowl.js";
+export {
+  TWITCH_CHAT_ROLES,
+  twitchBadgeSchema,
+  twitchChatterSchema,
+  twitchFragmentSchema,
+  twitchReplySchema,
+  twitchSchemas,
+  twitchUserSchema,
+} from "./twitch.js";
 export { DeadLetterHeaders } from "./headers.js";
 export { eventJsonSchemas } from "./json-schema.js";
 export {
@@ -37,4 +48,5 @@ export type {
   EventValidation,
   KnownEventType,
 } from "./registry.js";
+export type { TwitchChatRole, TwitchChatter, TwitchUser } from "./twitch.js";
 export type { User } from "./user.js";

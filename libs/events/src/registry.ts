@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { chaturbateSchemas } from "./chaturbate.js";
+import { obsSchemas } from "./obs.js";
+import { tokenbowlSchemas } from "./tokenbowl.js";
+import { twitchSchemas } from "./twitch.js";
 import { envelopeSchema, type EventEnvelope } from "./envelope.js";
 import { isValidEventType } from "./subjects.js";
 
@@ -9,6 +12,9 @@ export const customDataSchema = z.record(z.string(), z.unknown());
 /** Every known event type's payload schema. Sources register theirs here. */
 export const eventSchemas = {
   ...chaturbateSchemas,
+  ...twitchSchemas,
+  ...obsSchemas,
+  ...tokenbowlSchemas,
 } as const;
 
 /** A known (non-custom) event type, e.g. `chaturbate.tip`. */

@@ -13,7 +13,7 @@ export function summarizeEvent(event: { type: string; data: unknown }): string {
   if (who !== undefined) parts.push(who);
   const amount = amountOf(data);
   if (amount !== undefined) parts.push(amount);
-  for (const key of ["text", "subject", "title", "sceneName"]) {
+  for (const key of ["text", "subject", "title", "sourceName", "inputName", "sceneName"]) {
     const value = data[key];
     if (typeof value === "string" && value !== "") {
       parts.push(truncate(value, 120));
