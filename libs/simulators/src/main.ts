@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { chaturbateCommand } from "./chaturbate/cli.js";
+import { obsCommand } from "./obs/cli.js";
+import { tokenbowlCommand } from "./tokenbowl/cli.js";
+import { twitchCommand } from "./twitch/cli.js";
 import { UsageError } from "./command.js";
 import type { RunningSimulator, SimulatorCommand } from "./command.js";
 
-// One entry per simulator; twitch, obs and tokenbowl slot in here as they are written.
-const COMMANDS: Readonly<Record<string, SimulatorCommand>> = { chaturbate: chaturbateCommand };
+// One entry per simulator.
+const COMMANDS: Readonly<Record<string, SimulatorCommand>> = {
+  chaturbate: chaturbateCommand,
+  obs: obsCommand,
+  tokenbowl: tokenbowlCommand,
+  twitch: twitchCommand,
+};
 
 function usage(): string {
   const lines = ["usage: castbus-sim <simulator> [flags]", "", "simulators:"];
