@@ -1,7 +1,7 @@
 import { Backoff, HttpClient } from "@castbus/http";
 import { createIngester, type FatalSourceError, type Ingester } from "@castbus/ingest";
 import type { Logger } from "@castbus/telemetry";
-import { feedBaseUrl, type ChaturbateConfig } from "./config.js";
+import { configuredAccounts, feedBaseUrl, type ChaturbateConfig } from "./config.js";
 import { ChaturbateSource } from "./source.js";
 
 /** What {@link createChaturbateIngester} is built from. */
@@ -11,27 +11,39 @@ export interface ChaturbateIngesterDeps {
   readonly onFatal?: (error: FatalSourceError) => void;
 }
 
-/** Starts the Chaturbate ingester: one long-poll source for `CB_USERNAME` on the shared runner. */
+/**
+ * Starts the Chaturbate ingester: one long-poll source per account (`CB_USERNAME`, and every
+ * account in `CB_ACCOUNTS_FILE`) on the shared runner, each with its own cursor, backoff and
+ * readiness, all over one keep-alive connection pool.
+ */
 export async function createChaturbateIngester(deps: ChaturbateIngesterDeps): Promise<Ingester> {
   const { config } = deps;
-  const http = new HttpClient({ userAgent: "castbus-ingester-chaturbate" });
-  const source = new ChaturbateSource({
-    username: config.CB_USERNAME,
-    token: config.CB_TOKEN,
-    baseUrl: feedBaseUrl(config),
-    timeoutS: config.CB_TIMEOUT_S,
-    keepRaw: config.CB_KEEP_RAW,
-    http,
-    backoff: new Backoff({
-      initialMs: config.CB_RETRY_BACKOFF_MS,
-      factor: config.CB_RETRY_FACTOR,
-      maxMs: config.CB_RETRY_MAX_DELAY_MS,
-    }),
+  const accounts = configuredAccounts(config);
+  // Every account holds one long-poll open at a time, so the pool needs a socket per account.
+  const http = new HttpClient({
+    userAgent: "castbus-ingester-chaturbate",
+    connectionsPerOrigin: accounts.length + 16,
   });
+  const sources = accounts.map(
+    (account) =>
+      new ChaturbateSource({
+        username: account.username,
+        token: account.token,
+        baseUrl: feedBaseUrl(config),
+        timeoutS: config.CB_TIMEOUT_S,
+        keepRaw: config.CB_KEEP_RAW,
+        http,
+        backoff: new Backoff({
+          initialMs: config.CB_RETRY_BACKOFF_MS,
+          factor: config.CB_RETRY_FACTOR,
+          maxMs: config.CB_RETRY_MAX_DELAY_MS,
+        }),
+      }),
+  );
   const ingester = await createIngester({
     service: "ingester-chaturbate",
     config,
-    sources: [source],
+    sources,
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
     ...(deps.onFatal === undefined ? {} : { onFatal: deps.onFatal }),
   });

@@ -69,7 +69,11 @@ interface WireObject {
   broadcaster: string;
   user?: WireUser;
   message?: WireMessage;
-  tip?: { tokens: number; isAnon?: boolean | undefined; message?: string | undefined };
+  tip?: {
+    tokens: number;
+    isAnon?: boolean | null | undefined;
+    message?: string | null | undefined;
+  };
   media?: { id: number | string; type: string; name: string; tokens: number };
   subject?: string;
 }
@@ -113,48 +117,47 @@ function mapObject(method: Method, o: WireObject): Record<string, unknown> {
 
 /** The shared `user` vocabulary plus Chaturbate's room flags; `""` subgender means none. */
 function mapUser(u: WireUser): Record<string, unknown> {
-  const { username, inFanclub, hasTokens, isMod, subgender, ...rest } = u;
-  const extras = Object.fromEntries(
-    Object.entries(rest).filter(([key, value]) => value !== undefined && key in OPTIONAL_USER_KEYS),
-  );
-  return {
-    username,
-    inFanclub: inFanclub ?? false,
-    hasTokens: hasTokens ?? false,
-    isMod: isMod ?? false,
-    ...(subgender === undefined || subgender === "" ? {} : { subgender }),
-    ...extras,
+  const user: Record<string, unknown> = {
+    username: u.username,
+    inFanclub: u.inFanclub ?? false,
+    hasTokens: u.hasTokens ?? false,
+    isMod: u.isMod ?? false,
   };
+  if (typeof u.subgender === "string" && u.subgender !== "") user["subgender"] = u.subgender;
+  for (const key of OPTIONAL_USER_KEYS) {
+    const value = u[key];
+    if (value !== undefined && value !== null) user[key] = value;
+  }
+  return user;
 }
 
-const OPTIONAL_USER_KEYS = {
-  recentTips: 1,
-  gender: 1,
-  colorGroup: 1,
-  language: 1,
-  isFollower: 1,
-  isOwner: 1,
-  isSilenced: 1,
-  isSpying: 1,
-  isBroadcasting: 1,
-  inPrivateShow: 1,
-  hasDarkmode: 1,
-  fcAutoRenew: 1,
-};
+const OPTIONAL_USER_KEYS = [
+  "recentTips",
+  "gender",
+  "colorGroup",
+  "language",
+  "isFollower",
+  "isOwner",
+  "isSilenced",
+  "isSpying",
+  "isBroadcasting",
+  "inPrivateShow",
+  "hasDarkmode",
+  "fcAutoRenew",
+] as const;
 
 function mapMessage(m: WireMessage): Record<string, unknown> {
-  return {
-    text: m.message,
-    ...(m.color === undefined ? {} : { color: m.color }),
-    ...(m.bgColor === undefined ? {} : { backgroundColor: m.bgColor }),
-    ...(m.font === undefined ? {} : { font: m.font }),
-    ...(m.orig === undefined ? {} : { originalText: m.orig }),
-  };
+  const out: Record<string, unknown> = { text: m.message };
+  if (typeof m.color === "string") out["color"] = m.color;
+  if (typeof m.bgColor === "string") out["backgroundColor"] = m.bgColor;
+  if (typeof m.font === "string") out["font"] = m.font;
+  if (typeof m.orig === "string") out["originalText"] = m.orig;
+  return out;
 }
 
 /** Tip notes arrive prefixed with `"| "`; the note itself is what the tipper typed. */
-function tipNote(message: string | undefined): string {
-  if (message === undefined) return "";
+function tipNote(message: string | null | undefined): string {
+  if (typeof message !== "string") return "";
   return message.startsWith("| ") ? message.slice(2) : message;
 }
 

@@ -30,18 +30,14 @@ export function isMethod(method: unknown): method is Method {
   return typeof method === "string" && Object.hasOwn(METHOD_TYPES, method);
 }
 
-const text = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? undefined);
-const flag = z
-  .boolean()
-  .nullish()
-  .transform((v) => v ?? undefined);
+// Plain nullish fields and no transforms keep zod on its compiled fast path (the mapping
+// treats null as absent); unknown keys are stripped.
+const text = z.string().nullish();
+const flag = z.boolean().nullish();
 /** Integers arrive as numbers; tolerate numeric strings as cb-events' lax parsing does. */
 const integer = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
 
-export const wireUser = z.looseObject({
+export const wireUser = z.object({
   username: z.string().min(1),
   inFanclub: flag,
   hasTokens: flag,
@@ -61,7 +57,7 @@ export const wireUser = z.looseObject({
   fcAutoRenew: flag,
 });
 
-export const wireMessage = z.looseObject({
+export const wireMessage = z.object({
   message: z.string(),
   color: text,
   bgColor: text,
@@ -71,13 +67,13 @@ export const wireMessage = z.looseObject({
   toUser: text,
 });
 
-const base = z.looseObject({ broadcaster: z.string().min(1) });
+const base = z.object({ broadcaster: z.string().min(1) });
 const withUser = base.extend({ user: wireUser });
 
 /** The `object` of each method. */
 export const wireObjects = {
   tip: withUser.extend({
-    tip: z.looseObject({ tokens: integer, isAnon: flag, message: text }),
+    tip: z.object({ tokens: integer, isAnon: flag, message: text }),
   }),
   chatMessage: withUser.extend({ message: wireMessage }),
   privateMessage: withUser.extend({
@@ -87,7 +83,7 @@ export const wireObjects = {
   unfollow: withUser,
   fanclubJoin: withUser,
   mediaPurchase: withUser.extend({
-    media: z.looseObject({
+    media: z.object({
       id: z.union([z.number(), z.string().min(1)]),
       type: z.string().min(1),
       name: z.string(),
