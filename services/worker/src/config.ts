@@ -1,7 +1,8 @@
 import { env, loadConfig, type ConfigIssue, type Env } from "@castbus/config";
 import { isSubjectToken } from "@castbus/events";
 import { natsConfigChecks, natsEnvShape, streamEnvShape } from "@castbus/nats";
-import { parseStartAt, type ConsumerSettings } from "@castbus/router";
+import { parseStartAt, type ConsumerSettings, type Services } from "@castbus/router";
+import { TokenBowlClient } from "@castbus/tokenbowl";
 import { telemetryEnvShape } from "@castbus/telemetry";
 import { z } from "zod";
 
@@ -25,6 +26,9 @@ export const workerEnvSchema = z.object({
   /** Where a new group starts: `all` (every stored event), `new`, or an RFC 3339 time. */
   WORKER_START_AT: env.string().default("all"),
   SHUTDOWN_GRACE_MS: env.int(0, 600_000).default(20_000),
+  /** With both set, handlers get a Token Bowl chat client as `ctx.services.tokenbowl`. */
+  TOKENBOWL_URL: env.url().optional(),
+  TOKENBOWL_API_KEY: env.secret().optional(),
 });
 
 /** Parsed worker configuration. */
@@ -46,10 +50,28 @@ function workerChecks(c: WorkerConfig): ConfigIssue[] {
   if (c.WORKER_BACKOFF_MS.length === 0 || c.WORKER_BACKOFF_MS.some((v) => !/^\d+$/.test(v))) {
     issues.push({ variable: "WORKER_BACKOFF_MS", message: "must be comma-separated milliseconds" });
   }
+  if ((c.TOKENBOWL_URL === undefined) !== (c.TOKENBOWL_API_KEY === undefined)) {
+    issues.push({
+      variable: "TOKENBOWL_API_KEY",
+      message: "TOKENBOWL_URL and TOKENBOWL_API_KEY go together",
+    });
+  }
   if (parseStartAt(c.WORKER_START_AT) === undefined) {
     issues.push({ variable: "WORKER_START_AT", message: "must be all, new, or an RFC 3339 time" });
   }
   return issues;
+}
+
+/** Services the worker itself provides to handlers, from its configuration. */
+export function builtInServices(c: WorkerConfig): Services {
+  const services: Services = {};
+  if (c.TOKENBOWL_URL !== undefined && c.TOKENBOWL_API_KEY !== undefined) {
+    services["tokenbowl"] = new TokenBowlClient({
+      baseUrl: c.TOKENBOWL_URL,
+      apiKey: c.TOKENBOWL_API_KEY,
+    });
+  }
+  return services;
 }
 
 /** The consumer settings this configuration describes. */

@@ -1,4 +1,4 @@
-export { consumerSettings, loadWorkerConfig, workerEnvSchema } from "./config.js";
+export { builtInServices, consumerSettings, loadWorkerConfig, workerEnvSchema } from "./config.js";
 export { loadHandlers } from "./handlers.js";
 export { createWorker } from "./worker.js";
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError } from "@castbus/config";
 import { createLogger } from "@castbus/telemetry";
-import { loadWorkerConfig } from "./config.js";
+import { builtInServices, loadWorkerConfig } from "./config.js";
 import { loadHandlers } from "./handlers.js";
 import { createWorker } from "./worker.js";
 
@@ -14,7 +14,10 @@ try {
   process.exit(2);
 }
 const logger = createLogger({ service: "worker", level: config.LOG_LEVEL });
-const { router, services } = await loadHandlers(config.WORKER_HANDLERS, { logger });
+const { router, services } = await loadHandlers(config.WORKER_HANDLERS, {
+  logger,
+  services: builtInServices(config),
+});
 const worker = await createWorker({ config, router, services, logger });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
