@@ -34,6 +34,8 @@ const boundaries = (extraForTests) => [
         sourceTag: "type:testing",
         onlyDependOnLibsWithTags: ["type:contract", "type:adapter", "type:runtime", "type:testing"],
       },
+      // Benchmarks measure everything, apps included.
+      { sourceTag: "type:bench", onlyDependOnLibsWithTags: ["*"] },
       {
         sourceTag: "type:app",
         onlyDependOnLibsWithTags: [
@@ -103,7 +105,7 @@ export default tseslint.config(
   {
     files: ["**/test/**/*.ts", "**/*.test.ts", "**/bench/**/*.ts"],
     rules: {
-      "@nx/enforce-module-boundaries": boundaries(["type:testing"]),
+      "@nx/enforce-module-boundaries": boundaries(["type:testing", "type:simulator"]),
       // Tests may inspect NATS directly (stream contents, KV values, consumer state).
       "no-restricted-imports": restrictExcept(["@nats-io/*"]),
     },
@@ -116,6 +118,19 @@ export default tseslint.config(
   {
     files: ["libs/telemetry/**/*.ts"],
     rules: { "no-restricted-imports": restrictExcept(["pino", "prom-client"]) },
+  },
+  // The benchmark drives the real Chaturbate mapping, which lives in its service.
+  {
+    files: ["services/bench/**/*.ts"],
+    rules: {
+      "@nx/enforce-module-boundaries": [
+        "error",
+        {
+          allow: ["@castbus/ingester-chaturbate"],
+          depConstraints: [{ sourceTag: "type:bench", onlyDependOnLibsWithTags: ["*"] }],
+        },
+      ],
+    },
   },
   // Test runner configs import the shared root config by path.
   { files: ["**/vitest.config.ts"], rules: { "@nx/enforce-module-boundaries": "off" } },
