@@ -32,7 +32,9 @@ export function prettyLine(line: string, color: boolean): string {
 }
 
 function eventFields(entry: Record<string, unknown>): string {
-  return `${String(entry["type"])} ${String(entry["summary"] ?? "")}`.trim();
+  const type = String(entry["type"]);
+  const summary = String(entry["summary"] ?? "");
+  return summary === "" || summary === type ? type : `${type} ${summary}`;
 }
 
 function otherFields(entry: Record<string, unknown>): string {
