@@ -1,6 +1,7 @@
 // Shared vitest settings: each project's vitest.config.ts calls projectTestConfig(import.meta.dirname).
 // Workspace libs resolve to their TypeScript sources (the "@castbus/source" export condition), so
 // unit tests never run against a stale dist; processes that tests spawn run the built dist.
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export function projectTestConfig(root: string, overrides: { testTimeout?: number } = {}) {
@@ -16,6 +17,7 @@ export function projectTestConfig(root: string, overrides: { testTimeout?: numbe
       pool: "forks",
       maxWorkers: 2,
       restoreMocks: true,
+      setupFiles: [fileURLToPath(new URL("./vitest.setup.ts", import.meta.url))],
       // The JSON report is how `npm test` counts passed and failed tests across projects.
       reporters: ["default", "json"],
       outputFile: { json: ".reports/vitest.json" },

@@ -5,7 +5,7 @@
 // starts the local stack (`start`) or runs every check CI runs (`test`).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -78,35 +78,71 @@ function nx(args) {
   return run(join(ROOT, "node_modules", ".bin", "nx"), args);
 }
 
+/** Every Nx project's folder (libs/*, services/*, deploy). */
+function projectDirs() {
+  const nested = ["libs", "services"].flatMap((group) =>
+    readdirSync(join(ROOT, group)).map((name) => join(ROOT, group, name)),
+  );
+  return [...nested, join(ROOT, "deploy")].filter((dir) => existsSync(join(dir, "project.json")));
+}
+
 /** Sums the vitest JSON reports every project's test target wrote. */
 function testCounts() {
   let passed = 0;
   let failed = 0;
-  for (const group of ["libs", "services"]) {
-    for (const name of readdirSync(join(ROOT, group))) {
-      const report = join(ROOT, group, name, ".reports", "vitest.json");
-      if (!existsSync(report)) continue;
-      const json = JSON.parse(readFileSync(report, "utf8"));
-      passed += json.numPassedTests ?? 0;
-      failed +=
-        (json.numFailedTests ?? 0) +
-        (json.numTotalTestSuites > 0 && json.success === false && json.numFailedTests === 0
-          ? 1
-          : 0);
-    }
+  for (const dir of projectDirs()) {
+    const report = join(dir, ".reports", "vitest.json");
+    if (!existsSync(report)) continue;
+    const json = JSON.parse(readFileSync(report, "utf8"));
+    passed += json.numPassedTests ?? 0;
+    // A suite that failed to load counts as one failure even with no failed test in it.
+    const broken =
+      json.numTotalTestSuites > 0 && json.success === false && json.numFailedTests === 0;
+    failed += (json.numFailedTests ?? 0) + (broken ? 1 : 0);
   }
   return { passed, failed };
 }
 
 function clearReports() {
-  for (const group of ["libs", "services"]) {
-    for (const name of readdirSync(join(ROOT, group)))
-      rmSync(join(ROOT, group, name, ".reports"), { recursive: true, force: true });
+  for (const dir of projectDirs()) rmSync(join(dir, ".reports"), { recursive: true, force: true });
+}
+
+/**
+ * The run-wide secrets scan: every log line the tests captured (archived under
+ * CASTBUS_LOG_ARCHIVE by libs/testing) against every secret the tests configured.
+ */
+function scanSecrets(dir) {
+  const secrets = new Set();
+  const files = existsSync(dir) ? readdirSync(dir) : [];
+  for (const name of files.filter((f) => f.startsWith("secrets-"))) {
+    for (const line of readFileSync(join(dir, name), "utf8").split("\n")) {
+      if (line === "") continue;
+      const value = JSON.parse(line);
+      secrets.add(value);
+      secrets.add(encodeURIComponent(value));
+    }
   }
+  let lines = 0;
+  const leaks = [];
+  for (const name of files.filter((f) => f.startsWith("lines-"))) {
+    for (const line of readFileSync(join(dir, name), "utf8").split("\n")) {
+      lines += 1;
+      for (const secret of secrets)
+        if (line.includes(secret)) leaks.push(`${name}: ${line.slice(0, 200)}`);
+    }
+  }
+  say(
+    `secrets scan: ${lines} log lines from the whole run, ${secrets.size} secret forms, ${leaks.length} leaks`,
+  );
+  for (const leak of leaks.slice(0, 20)) say(`  leak: ${leak}`);
+  return leaks.length === 0;
 }
 
 function test() {
   clearReports();
+  const archive = join(tmpdir(), `castbus-log-archive-${process.pid}`);
+  rmSync(archive, { recursive: true, force: true });
+  process.env.CASTBUS_LOG_ARCHIVE = archive;
   const steps = [
     [
       "format",
@@ -117,16 +153,22 @@ function test() {
       "build, lint, typecheck, test",
       () => nx(["run-many", "-t", "build", "lint", "typecheck", "test", "--outputStyle=stream"]),
     ],
+    ["secrets scan", () => (scanSecrets(archive) ? 0 : 1)],
   ];
   const failedSteps = steps.filter(([name, step]) => {
     say(`== ${name}`);
     return step() !== 0;
   });
-  const { passed, failed } = testCounts();
-  const stepFailures = failedSteps.length > 0 && failed === 0 ? failedSteps.length : 0;
+  rmSync(archive, { recursive: true, force: true });
+  const counts = testCounts();
+  // The scan is one check of its own; other failed steps count once each unless tests failed.
+  const scanFailed = failedSteps.some(([name]) => name === "secrets scan");
+  const passed = counts.passed + (scanFailed ? 0 : 1);
+  const otherSteps = failedSteps.filter(([name]) => name !== "secrets scan").length;
+  const failed = counts.failed + (scanFailed ? 1 : 0) + (counts.failed === 0 ? otherSteps : 0);
   if (failedSteps.length > 0) say(`failed: ${failedSteps.map(([name]) => name).join(", ")}`);
-  process.stdout.write(`${passed} passed, ${failed + stepFailures} failed\n`);
-  return failedSteps.length === 0 && failed === 0 ? 0 : 1;
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  return failed === 0 ? 0 : 1;
 }
 
 /** Builds, then runs the devstack; Ctrl-C reaches it (same process group) and it stops everything. */

@@ -5,11 +5,14 @@ import {
   jetstream,
   jetstreamManager,
   type ConsumerConfig,
-  type ConsumerMessages,
+  type Consumer,
   type JsMsg,
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { serverAtLeast } from "./connect.js";
+
+/** How long one fetch waits for messages before the loop asks again. */
+const FETCH_EXPIRES_MS = 5000;
 
 /** Settings of a worker group's durable pull consumer. */
 export interface DurableConsumerOptions {
@@ -138,6 +141,8 @@ export interface ConsumeOptions {
   /** Stops the loop: no new messages are taken; in-flight ones finish. */
   signal: AbortSignal;
   handle(delivery: Delivery): Promise<void>;
+  /** The consumer's ack wait: running handlers' messages get `working()` well within it. */
+  ackWaitMs: number;
   /** Run before each (re)start of the pull, e.g. to recreate a consumer that was deleted. */
   ensure?(): Promise<unknown>;
   /** Something worth a log line (missed heartbeats, consumer deleted, restarts). */
@@ -146,61 +151,68 @@ export interface ConsumeOptions {
 
 /**
  * Pulls from a durable consumer until `signal` aborts, running up to `concurrency` handlers at
- * once. The client buffer is kept at `concurrency` messages so replicas share work fairly and a
- * crashed replica strands few messages. The pull loop is recreated after missed heartbeats or a
- * lost consumer (nats.node #570, #649). Resolves once every started handler has finished.
+ * once. It fetches only as many messages as it has free slots, so no message waits in a client
+ * buffer while its ack deadline runs (a handler slower than the ack wait would otherwise see the
+ * messages queued behind it redelivered), and replicas share work fairly. Every running handler's
+ * message is kept alive with `working()`. The pull is rebuilt after errors or a lost consumer.
+ * Resolves once every started handler has finished.
  */
 export async function consumeDurable(nc: NatsConnection, options: ConsumeOptions): Promise<void> {
   const js = jetstream(nc);
-  const inFlight = new Set<Promise<void>>();
-  while (!options.signal.aborted) {
-    try {
-      await options.ensure?.();
-      const consumer = await js.consumers.get(options.stream, options.name);
-      const messages = await consumer.consume({ max_messages: Math.max(1, options.concurrency) });
-      await pump(messages, options, inFlight);
-    } catch (error) {
-      options.onNotice?.("consume_error", (error as Error).message);
-    }
-    if (!options.signal.aborted) await pause(1000, options.signal);
-  }
-  await Promise.allSettled([...inFlight]);
-}
-
-async function pump(
-  messages: ConsumerMessages,
-  options: ConsumeOptions,
-  inFlight: Set<Promise<void>>,
-): Promise<void> {
-  const stop = () => messages.stop();
-  options.signal.addEventListener("abort", stop, { once: true });
-  void watchStatus(messages, options);
+  const running = new Map<Promise<void>, JsMsg>();
+  const keepAlive = setInterval(
+    () => {
+      for (const msg of running.values()) msg.working();
+    },
+    Math.max(100, Math.floor(options.ackWaitMs / 3)),
+  );
+  keepAlive.unref();
   try {
-    for await (const msg of messages) {
-      if (options.signal.aborted) {
-        msg.nak(); // buffered but not started: hand it straight back to the other replicas
-        continue;
+    while (!options.signal.aborted) {
+      try {
+        await options.ensure?.();
+        const consumer = await js.consumers.get(options.stream, options.name);
+        await pump(consumer, options, running);
+      } catch (error) {
+        options.onNotice?.("consume_error", (error as Error).message);
+        if (!options.signal.aborted) await pause(1000, options.signal);
       }
-      while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
-      const run: Promise<void> = options
-        .handle(toDelivery(msg))
-        .catch((error: unknown) => options.onNotice?.("handler_crash", (error as Error).message))
-        .finally(() => inFlight.delete(run));
-      inFlight.add(run);
     }
+    await Promise.allSettled([...running.keys()]);
   } finally {
-    options.signal.removeEventListener("abort", stop);
+    clearInterval(keepAlive);
   }
 }
 
-async function watchStatus(messages: ConsumerMessages, options: ConsumeOptions): Promise<void> {
-  for await (const status of messages.status()) {
-    if (status.type === "heartbeats_missed" && status.count >= 2) {
-      options.onNotice?.("heartbeats_missed", `missed ${status.count} heartbeats; restarting pull`);
-      messages.stop();
-    } else if (status.type === "consumer_deleted" || status.type === "consumer_not_found") {
-      options.onNotice?.(status.type, `consumer ${options.name} is gone; restarting pull`);
-      messages.stop();
+/** Fetches for free slots and starts a handler per message, until aborted or the pull fails. */
+async function pump(
+  consumer: Consumer,
+  options: ConsumeOptions,
+  running: Map<Promise<void>, JsMsg>,
+): Promise<void> {
+  while (!options.signal.aborted) {
+    const free = options.concurrency - running.size;
+    if (free <= 0) {
+      await Promise.race(running.keys());
+      continue;
+    }
+    const batch = await consumer.fetch({ max_messages: free, expires: FETCH_EXPIRES_MS });
+    const stop = () => batch.stop();
+    options.signal.addEventListener("abort", stop, { once: true });
+    try {
+      for await (const msg of batch) {
+        if (options.signal.aborted) {
+          msg.nak(); // arrived as we stopped: hand it straight back to the other replicas
+          continue;
+        }
+        const run: Promise<void> = options
+          .handle(toDelivery(msg))
+          .catch((error: unknown) => options.onNotice?.("handler_crash", (error as Error).message))
+          .finally(() => running.delete(run));
+        running.set(run, msg);
+      }
+    } finally {
+      options.signal.removeEventListener("abort", stop);
     }
   }
 }

@@ -1,3 +1,18 @@
+export {
+  JetStreamUnavailableError,
+  StreamNotFoundError,
+  checkpointHistory,
+  connectForTool,
+  consumerState,
+  deleteStreamMessage,
+  getStreamMessage,
+  listCheckpoints,
+  listConsumers,
+  purgeStream,
+  readMessages,
+  serverInfo,
+  streamStats,
+} from "./admin.js";
 export { natsConfigChecks, natsEnvShape, streamEnvShape } from "./config.js";
 export {
   connectNats,
@@ -25,6 +40,17 @@ export { Publisher } from "./publisher.js";
 export { openNats, startServiceRuntime } from "./runtime.js";
 
 export type { NatsConnection } from "@nats-io/transport-node";
+export type {
+  CheckpointEntry,
+  ConsumerState,
+  PurgeOptions,
+  ReadOptions,
+  ReadStart,
+  ServerInfo,
+  StreamMessage,
+  StreamStats,
+  ToolConnectOptions,
+} from "./admin.js";
 export type { Checkpoint } from "./checkpoints.js";
 export type { NatsConfig, StreamConfig } from "./config.js";
 export type { ConnectOptions, ConnectionWatcher } from "./connect.js";

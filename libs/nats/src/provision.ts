@@ -24,6 +24,8 @@ export interface ProvisionReport {
   events: "created" | "updated" | "unchanged";
   deadLetters: "created" | "updated" | "unchanged";
   checkpoints: "created" | "existing";
+  /** When stream EVENTS was created: a different value after a reconnect means the server lost its store. */
+  eventsCreated: string;
 }
 
 /**
@@ -63,7 +65,8 @@ export async function provision(
     duplicate_window: duplicateWindowNs(120, options.DEAD_LETTERS_MAX_AGE_S),
   });
   const checkpoints = await ensureBucket(nc, options.EVENTS_REPLICAS);
-  return { events, deadLetters, checkpoints };
+  const eventsCreated = (await jsm.streams.info(EVENTS_STREAM)).created;
+  return { events, deadLetters, checkpoints, eventsCreated };
 }
 
 /** JetStream refuses a duplicate window longer than max_age: clamp it (0 = no age limit). */

@@ -34,19 +34,23 @@ export async function openNats(options: OpenNatsOptions): Promise<NatsConnection
   const { logger, metrics, readiness } = options;
   readiness.declare("nats", "streams");
   const nc = await connectNats(options.config, { name: options.name });
-  const ensureStreams = async (afterReconnect: boolean) => {
+  let knownCreated: string | undefined;
+  const ensureStreams = async () => {
     try {
       const report = await provision(nc, options.config);
       readiness.set("streams", true);
-      if (report.events === "created" || report.deadLetters === "created") {
-        // After a reconnect, streams that had to be created mean the server lost its store.
-        if (afterReconnect)
-          logger.error(
-            { report },
-            "castbus streams were missing after reconnect: the NATS server lost its store; recreated them",
-          );
-        else logger.info({ report }, "created castbus streams");
+      // Another process may have recreated the streams first, so compare creation times rather
+      // than trusting our own "created": a new EVENTS stream means the old store is gone.
+      if (knownCreated !== undefined && report.eventsCreated !== knownCreated) {
+        metrics.natsStoreResets.inc();
+        logger.error(
+          { report, previous: knownCreated },
+          "stream EVENTS was recreated while we were disconnected: the NATS server lost its store (events stored before are gone)",
+        );
+      } else if (report.events === "created") {
+        logger.info({ report }, "created castbus streams");
       }
+      knownCreated = report.eventsCreated;
     } catch (error) {
       readiness.set("streams", false, (error as Error).message);
       logger.error({ err: error }, "provisioning streams failed");
@@ -62,11 +66,11 @@ export async function openNats(options: OpenNatsOptions): Promise<NatsConnection
     onReconnect: () => {
       metrics.natsReconnects.inc();
       logger.info({ server: nc.getServer() }, "reconnected to NATS");
-      void ensureStreams(true);
+      void ensureStreams();
     },
     onNotice: (kind, detail) => logger.warn({ kind }, detail),
   });
-  await ensureStreams(false);
+  await ensureStreams();
   return nc;
 }
 

@@ -75,6 +75,7 @@ describe("durable consumers", () => {
       stream: EVENTS_STREAM,
       name: "g3",
       concurrency: 4,
+      ackWaitMs: 2000,
       signal: stop.signal,
       handle: async (d: Delivery) => {
         active += 1;
@@ -103,6 +104,7 @@ describe("durable consumers", () => {
       stream: EVENTS_STREAM,
       name: "g4",
       concurrency: 1,
+      ackWaitMs: 2000,
       signal: stop.signal,
       handle: async (d) => {
         counts.push(d.deliveryCount);

@@ -21,6 +21,7 @@ describe("provision", () => {
       events: "created",
       deadLetters: "created",
       checkpoints: "created",
+      eventsCreated: expect.any(String),
     });
     const jsm = await jetstreamManagerFor(nc);
     const events = (await jsm.streams.info(EVENTS_STREAM)).config;
@@ -44,6 +45,7 @@ describe("provision", () => {
         events: "unchanged",
         deadLetters: "unchanged",
         checkpoints: "existing",
+        eventsCreated: expect.any(String),
       });
     await Promise.all(others.map((peer) => peer.close()));
   });

@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import { archiveLines } from "./archive.js";
 
 /**
  * A destination for in-process loggers that keeps every line, so a test can assert on what a
@@ -16,7 +17,9 @@ export class LineCapture extends Writable {
     const text = this.#partial + chunk.toString();
     const parts = text.split("\n");
     this.#partial = parts.pop() ?? "";
-    this.lines.push(...parts.filter((line) => line.length > 0));
+    const complete = parts.filter((line) => line.length > 0);
+    this.lines.push(...complete);
+    archiveLines(complete);
     callback();
   }
 

@@ -1,3 +1,4 @@
+export { archiveLines, archiveSecrets, secretValues } from "./archive.js";
 export { LineCapture, findSecret } from "./capture.js";
 export { dockerAvailable, findNatsServer, freePort, startNatsServer } from "./nats-server.js";
 export { spawnService } from "./process.js";

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import { archiveLines, archiveSecrets, secretValues } from "./archive.js";
 
 /** A service process started by a test, with its output captured line by line. */
 export interface ServiceProcess {
@@ -31,6 +32,7 @@ export interface SpawnOptions {
  * PATH, so a test controls all config. Captures output for assertions.
  */
 export function spawnService(entry: string, options: SpawnOptions): ServiceProcess {
+  archiveSecrets(secretValues(options.env));
   const child: ChildProcess = spawn(process.execPath, [entry], {
     env: { PATH: process.env["PATH"] ?? "", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -42,6 +44,7 @@ export function spawnService(entry: string, options: SpawnOptions): ServiceProce
     if (stream === null) continue;
     createInterface({ input: stream }).on("line", (line) => {
       lines.push(line);
+      archiveLines([line]);
       if (echo) process.stderr.write(`[${options.name ?? entry}] ${line}\n`);
       for (const watcher of watchers) watcher(line);
     });
