@@ -11,6 +11,7 @@ export {
   twitchSchemas,
   twitchUserSchema,
 } from "./twitch.js";
+export { customEventInputSchema } from "./custom.js";
 export { DeadLetterHeaders } from "./headers.js";
 export { eventJsonSchemas } from "./json-schema.js";
 export {
@@ -38,6 +39,7 @@ export {
 export { summarizeEvent } from "./summary.js";
 export { userSchema } from "./user.js";
 
+export type { CustomEventInput } from "./custom.js";
 export type { EnvelopeInit, EventEnvelope } from "./envelope.js";
 export type {
   CastbusEvent,

@@ -1,4 +1,4 @@
-import { CheckpointConflictError, type CheckpointStore } from "@castbus/nats";
+import { CheckpointConflictError, type Checkpoint, type CheckpointStore } from "@castbus/nats";
 import type { Logger, Metrics } from "@castbus/telemetry";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -23,6 +23,7 @@ export class Checkpointer<C> {
   #revision: number | undefined;
   #latest: { cursor: C } | undefined;
   #writing: Promise<void> | undefined;
+  #lastWritten: string | undefined;
   onConflict: (error: CheckpointConflictError) => void = () => undefined;
 
   constructor(deps: {
@@ -71,16 +72,49 @@ export class Checkpointer<C> {
     }
   }
 
+  /**
+   * After a failed compare-and-set, tells a real conflict (another writer moved the cursor) from
+   * what only looks like one: the checkpoint is gone (the NATS server lost its store, or an
+   * operator deleted it) — reported loudly and written again from this process's cursor — or it
+   * holds exactly what this process last wrote (an earlier write landed but its answer was lost).
+   */
+  async #afterConflict(): Promise<"retry" | "conflict"> {
+    let current: Checkpoint<CheckpointDoc<C>> | undefined;
+    try {
+      current = await this.#store.load<CheckpointDoc<C>>(this.#key);
+    } catch {
+      await sleep(500); // the bucket may be on its way back: look again
+      return "retry";
+    }
+    if (current === undefined) {
+      this.#metrics.checkpointCommits.inc({ source: this.#source, outcome: "lost" });
+      this.#logger.error(
+        { key: this.#key },
+        "checkpoint disappeared from the CHECKPOINTS bucket (the NATS server lost its store, or it was deleted); writing it again from this process's cursor",
+      );
+      this.#revision = undefined;
+      return "retry";
+    }
+    if (this.#lastWritten !== undefined && JSON.stringify(current.value) === this.#lastWritten) {
+      this.#revision = current.revision;
+      return "retry";
+    }
+    return "conflict";
+  }
+
   /** One write, retried on transient failures. Returns false when writing must stop. */
   async #write(cursor: C): Promise<boolean> {
     const doc: CheckpointDoc<C> = { cursor, updatedAt: new Date().toISOString() };
     for (let attempt = 0; ; attempt++) {
       try {
         this.#revision = await this.#store.save(this.#key, doc, this.#revision);
+        this.#lastWritten = JSON.stringify(doc);
         this.#metrics.checkpointCommits.inc({ source: this.#source, outcome: "ok" });
         return true;
       } catch (error) {
         if (error instanceof CheckpointConflictError) {
+          const resolution = await this.#afterConflict();
+          if (resolution === "retry") continue;
           this.#metrics.checkpointCommits.inc({ source: this.#source, outcome: "conflict" });
           this.onConflict(error);
           return false;

@@ -118,6 +118,11 @@ export function createMetrics(registry: Registry = new Registry()) {
     // Shared.
     natsConnected: gauge("castbus_nats_connected", "1 while connected to NATS, else 0.", []),
     natsReconnects: counter("castbus_nats_reconnects_total", "Reconnections to NATS.", []),
+    natsStoreResets: counter(
+      "castbus_nats_store_resets_total",
+      "Reconnects after which the castbus streams were gone (the server lost its JetStream store).",
+      [],
+    ),
   };
 }
 

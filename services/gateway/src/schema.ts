@@ -1,28 +1,8 @@
-import { isCustomEventType, timestampSchema } from "@castbus/events";
+import { customEventInputSchema, type CustomEventInput } from "@castbus/events";
 import { z } from "zod";
 
-/** One event as clients send it. */
-export const eventInputSchema = z
-  .object({
-    type: z
-      .string()
-      .refine(isCustomEventType, {
-        error: "must be custom.<name> with lowercase NATS-safe tokens ([a-z0-9_-], dot-separated)",
-      })
-      .meta({ example: "custom.alert" }),
-    data: z
-      .record(z.string(), z.unknown())
-      .meta({ description: "Any JSON object", example: { text: "hello" } }),
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: "must be 1-128 of A-Z a-z 0-9 . _ : -" })
-      .optional()
-      .meta({ description: "Your id for this event: a retry with the same id stores it once" }),
-    time: timestampSchema
-      .optional()
-      .meta({ description: "When it happened (RFC 3339); default: now" }),
-  })
-  .strict();
+/** One event as clients send it (the shared custom-event input, also used by `castbus emit`). */
+export const eventInputSchema = customEventInputSchema;
 
 /** The request body: one event or a batch. */
 export const requestSchema = z.union([eventInputSchema, z.array(eventInputSchema).min(1)]);
@@ -55,4 +35,4 @@ apiComponents.add(acceptedSchema, { id: "Accepted" });
 apiComponents.add(problemSchema, { id: "Problem" });
 
 /** A validated event input. */
-export type EventInput = z.output<typeof eventInputSchema>;
+export type EventInput = CustomEventInput;

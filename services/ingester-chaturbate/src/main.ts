@@ -1,26 +1,17 @@
 #!/usr/bin/env node
-import { ConfigError } from "@castbus/config";
+import { runService } from "@castbus/telemetry";
 import { loadChaturbateConfig } from "./config.js";
 import { createChaturbateIngester } from "./ingester.js";
 
-let config;
-try {
-  config = loadChaturbateConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`ingester-chaturbate: ${error.message}\n`);
-  process.exit(2);
-}
-const exitOnFatal = config.INGEST_EXIT_ON_FATAL;
-const ingester = await createChaturbateIngester({
-  config,
-  onFatal: () => {
-    if (exitOnFatal) void ingester.stop().then(() => process.exit(1));
-  },
+await runService({
+  name: "ingester-chaturbate",
+  loadConfig: () => loadChaturbateConfig(),
+  start: (config, fail) =>
+    createChaturbateIngester({
+      config,
+      // INGEST_EXIT_ON_FATAL: exit 1 when a source stops for good, instead of staying up not ready.
+      onFatal: () => {
+        if (config.INGEST_EXIT_ON_FATAL) fail(1);
+      },
+    }),
 });
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => {
-    ingester.logger.info({ signal }, "stopping");
-    void ingester.stop().then(() => process.exit(0));
-  });
-}

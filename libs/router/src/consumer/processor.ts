@@ -7,7 +7,6 @@ import type { Services } from "../types.js";
 import { workerDeadLetter, type WorkerDeadLetterReason } from "./dead-letter.js";
 import { emitterFor } from "./emitter.js";
 import { backoffFor, type ConsumerSettings } from "./settings.js";
-import type { WorkingTracker } from "./working.js";
 
 /** What {@link processDelivery} works with. */
 export interface ProcessorDeps<S extends Services = Services> {
@@ -19,8 +18,6 @@ export interface ProcessorDeps<S extends Services = Services> {
   readonly services: S;
   /** Aborted on shutdown; handlers see it as `ctx.signal`. */
   readonly signal: AbortSignal;
-  /** Extends the ack deadline of deliveries whose handlers run long. */
-  readonly working: WorkingTracker;
   /** Records one handler run (metrics). */
   readonly onHandlerDone: (
     name: string,
@@ -97,17 +94,15 @@ async function runHandlers<S extends Services>(
   deps: ProcessorDeps<S>,
 ): Promise<readonly HandlerError[]> {
   const { settings, publisher } = deps;
-  const result = await deps.working.around(delivery, () =>
-    deps.router.dispatch(event, {
-      logger: deps.logger,
-      emitFor: (handler) => emitterFor(publisher, settings.group, event, handler),
-      signal: deps.signal,
-      attempt: delivery.deliveryCount,
-      services: deps.services,
-      handlerTimeoutMs: settings.handlerTimeoutMs,
-      onHandlerDone: deps.onHandlerDone,
-    }),
-  );
+  const result = await deps.router.dispatch(event, {
+    logger: deps.logger,
+    emitFor: (handler) => emitterFor(publisher, settings.group, event, handler),
+    signal: deps.signal,
+    attempt: delivery.deliveryCount,
+    services: deps.services,
+    handlerTimeoutMs: settings.handlerTimeoutMs,
+    onHandlerDone: deps.onHandlerDone,
+  });
   return result.errors;
 }
 

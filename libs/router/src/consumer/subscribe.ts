@@ -13,7 +13,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { EventRouter } from "../router.js";
 import type { Services } from "../types.js";
 import { processDelivery } from "./processor.js";
-import { WorkingTracker } from "./working.js";
 import { DEFAULT_SETTINGS, type ConsumerSettings } from "./settings.js";
 
 /** Options of {@link subscribe}: the group name plus any settings to override. */
@@ -99,7 +98,6 @@ export async function subscribe<S extends Services = Services>(
   const stopping = new AbortController();
   const lagTimer = setInterval(() => void pollLag(nc, settings.group, metrics), LAG_POLL_MS);
   lagTimer.unref();
-  const working = new WorkingTracker(settings.ackWaitMs);
   const deps = {
     settings,
     router,
@@ -108,13 +106,13 @@ export async function subscribe<S extends Services = Services>(
     logger,
     services: options.services ?? ({} as S),
     signal: stopping.signal,
-    working,
     onHandlerDone: handlerMetrics(metrics, settings.group),
   };
   const consuming = consumeDurable(nc, {
     stream: EVENTS_STREAM,
     name: settings.group,
     concurrency: settings.concurrency,
+    ackWaitMs: settings.ackWaitMs,
     signal: stopping.signal,
     ensure,
     handle: (delivery) => processDelivery(delivery, deps),
@@ -125,7 +123,6 @@ export async function subscribe<S extends Services = Services>(
     (stopped ??= (async () => {
       stopping.abort();
       clearInterval(lagTimer);
-      working.stop();
       await Promise.race([consuming, sleep(graceMs)]);
       await publisher.close(Math.min(5000, graceMs));
     })());
