@@ -34,6 +34,17 @@ const boundaries = (extraForTests) => [
         sourceTag: "type:testing",
         onlyDependOnLibsWithTags: ["type:contract", "type:adapter", "type:runtime", "type:testing"],
       },
+      // End-to-end suites drive built services as processes; they import libs only.
+      {
+        sourceTag: "type:e2e",
+        onlyDependOnLibsWithTags: [
+          "type:contract",
+          "type:adapter",
+          "type:runtime",
+          "type:simulator",
+          "type:testing",
+        ],
+      },
       // Benchmarks measure everything, apps included.
       { sourceTag: "type:bench", onlyDependOnLibsWithTags: ["*"] },
       {
