@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRealInstant } from "./envelope.js";
 import { isCustomEventType } from "./registry.js";
 
 /**
@@ -11,7 +12,8 @@ export const customEventInputSchema = z
     type: z
       .string()
       .refine(isCustomEventType, {
-        error: "must be custom.<name> with lowercase NATS-safe tokens ([a-z0-9_-], dot-separated)",
+        error:
+          "must be custom.<name> with lowercase NATS-safe tokens ([a-z0-9_-], dot-separated), at most 255 characters",
       })
       .meta({ example: "custom.alert" }),
     data: z
@@ -24,6 +26,9 @@ export const customEventInputSchema = z
       .meta({ description: "Your id for this event: a retry with the same id stores it once" }),
     time: z.iso
       .datetime({ offset: true, error: "must be an RFC 3339 time with an offset" })
+      .refine(isRealInstant, {
+        error: "must be an RFC 3339 time with an offset, between years 1 and 9999",
+      })
       .optional()
       .meta({ description: "When it happened (RFC 3339); default: now" }),
   })

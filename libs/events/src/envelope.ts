@@ -1,10 +1,22 @@
 import { z } from "zod";
+import { isValidEventId, isValidEventType } from "./subjects.js";
 
-/** A NATS-safe dotted event type: lowercase tokens of `[a-z0-9_-]`, e.g. `twitch.chat.message`. */
-export const EVENT_TYPE_PATTERN = /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/;
+export { EVENT_TYPE_PATTERN } from "./subjects.js";
 
-/** RFC 3339 timestamp with an explicit offset (`Z` or `±hh:mm`). */
-export const timestampSchema = z.iso.datetime({ offset: true });
+/**
+ * Whether `time` names a real instant that is still a four-digit year in UTC
+ * (`9999-12-31T23:59:59-23:59` is well-formed but lands in year 10000).
+ */
+export function isRealInstant(time: string | Date): boolean {
+  const date = typeof time === "string" ? new Date(time) : time;
+  const ms = date.getTime();
+  return !Number.isNaN(ms) && ms >= -62_135_596_800_000 && ms <= 253_402_300_799_999;
+}
+
+/** RFC 3339 timestamp with an explicit offset (`Z` or `±hh:mm`), naming a real instant. */
+export const timestampSchema = z.iso
+  .datetime({ offset: true })
+  .refine(isRealInstant, { error: "must name a real instant between years 1 and 9999" });
 
 /**
  * The CloudEvents 1.0 structured-mode envelope every message on `events.>` carries.
@@ -13,9 +25,14 @@ export const timestampSchema = z.iso.datetime({ offset: true });
  */
 export const envelopeSchema = z.looseObject({
   specversion: z.literal("1.0"),
-  id: z.string().min(1).max(1024),
+  id: z.string().refine(isValidEventId, {
+    error:
+      "must be 1-1024 characters, well-formed, without control characters or surrounding spaces",
+  }),
   source: z.string().regex(/^[a-z0-9-]+\/\S+$/, "must be <source>/<account>"),
-  type: z.string().regex(EVENT_TYPE_PATTERN, "must be dotted lowercase NATS-safe tokens"),
+  type: z.string().refine(isValidEventType, {
+    error: "must be dotted lowercase NATS-safe tokens (at most 255 characters)",
+  }),
   time: timestampSchema,
   ingesttime: timestampSchema,
   datacontenttype: z.literal("application/json"),

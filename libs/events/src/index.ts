@@ -1,4 +1,10 @@
-export { EVENT_TYPE_PATTERN, createEnvelope, envelopeSchema, timestampSchema } from "./envelope.js";
+export {
+  EVENT_TYPE_PATTERN,
+  createEnvelope,
+  envelopeSchema,
+  isRealInstant,
+  timestampSchema,
+} from "./envelope.js";
 export { chaturbateSchemas, chaturbateUserSchema } from "./chaturbate.js";
 export { obsSchemas } from "./obs.js";
 export { tokenbowlSchemas, tokenbowlUserSchema } from "./tokenbowl.js";
@@ -30,7 +36,10 @@ export {
   EVENTS_STREAM,
   EVENTS_SUBJECT_PREFIX,
   ingestDeadLetterSubject,
+  MAX_EVENT_ID_LENGTH,
+  MAX_EVENT_TYPE_LENGTH,
   isSubjectToken,
+  isValidEventId,
   isValidEventType,
   subjectForType,
   typeFromSubject,

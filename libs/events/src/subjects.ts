@@ -1,4 +1,5 @@
-import { EVENT_TYPE_PATTERN } from "./envelope.js";
+/** A NATS-safe dotted event type: lowercase tokens of `[a-z0-9_-]`, e.g. `twitch.chat.message`. */
+export const EVENT_TYPE_PATTERN = /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/;
 
 /** Stream that holds every event (`events.>`). */
 export const EVENTS_STREAM = "EVENTS";
@@ -32,9 +33,30 @@ export function workerDeadLetterSubject(consumer: string): string {
   return `dlq.worker.${assertToken(consumer)}`;
 }
 
-/** Whether `type` is a syntactically valid event type (dotted, lowercase, NATS-safe). */
+/** Longest event type: it becomes part of a NATS subject, whose control line is limited. */
+export const MAX_EVENT_TYPE_LENGTH = 255;
+
+/** Whether `type` is a syntactically valid event type (dotted, lowercase, NATS-safe, not too long). */
 export function isValidEventType(type: string): boolean {
-  return EVENT_TYPE_PATTERN.test(type);
+  return type.length <= MAX_EVENT_TYPE_LENGTH && EVENT_TYPE_PATTERN.test(type);
+}
+
+/** Longest envelope id. */
+export const MAX_EVENT_ID_LENGTH = 1024;
+
+/**
+ * Whether `id` can be an envelope id: 1–1024 characters of well-formed Unicode, no control
+ * characters and no surrounding whitespace. It travels as the `Nats-Msg-Id` header, which cannot
+ * hold CR/LF and whose value NATS clients trim — two ids differing only there would collide.
+ */
+export function isValidEventId(id: string): boolean {
+  return (
+    id.length > 0 &&
+    id.length <= MAX_EVENT_ID_LENGTH &&
+    id.isWellFormed() &&
+    id.trim() === id &&
+    !/\p{Cc}/u.test(id)
+  );
 }
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;

@@ -1,9 +1,17 @@
-import { createEnvelope, dataSchemaFor, describeIssues, subjectForType } from "@castbus/events";
+import {
+  createEnvelope,
+  dataSchemaFor,
+  describeIssues,
+  isRealInstant,
+  isValidEventId,
+  subjectForType,
+  timestampSchema,
+} from "@castbus/events";
 import type { Publisher, PublishAck } from "@castbus/nats";
 import type { Logger, Metrics } from "@castbus/telemetry";
 import { ingestDeadLetter } from "./dead-letter.js";
 import { OrderedAcks } from "./ordered-acks.js";
-import type { MapResult, Rejection, SourceBase, UpstreamRecord } from "./source.js";
+import type { MapResult, MappedEvent, Rejection, SourceBase, UpstreamRecord } from "./source.js";
 
 /** What a {@link SourceChannel} needs from the process. */
 export interface ChannelDeps {
@@ -56,16 +64,21 @@ export class SourceChannel<C> {
     const publisher = this.#deps.publisher;
     const result = this.#map(record);
     if (!result.ok) {
-      this.#startDeadLetter(record.raw, result);
+      this.#startDeadLetter(rawOf(record), result);
       return;
     }
     const { event } = result;
+    const problem = envelopeProblem(event);
+    if (problem !== undefined) {
+      this.#startDeadLetter(rawOf(record), { ...problem, upstreamId: event.id });
+      return;
+    }
     const schema = dataSchemaFor(event.type);
     const parsed = schema?.safeParse(event.data);
     if (parsed === undefined || !parsed.success) {
       const message =
         parsed === undefined ? `unknown event type ${event.type}` : describeIssues(parsed.error);
-      this.#startDeadLetter(record.raw, { reason: "schema", message, upstreamId: event.id });
+      this.#startDeadLetter(rawOf(record), { reason: "schema", message, upstreamId: event.id });
       return;
     }
     const envelope = createEnvelope({
@@ -77,16 +90,17 @@ export class SourceChannel<C> {
       ...(event.time === undefined ? {} : { time: event.time }),
     });
     const seq = this.#acks.start();
-    publisher
-      .publish({
+    publisher.send(
+      {
         subject: subjectForType(event.type),
         data: Buffer.from(JSON.stringify(envelope)),
         msgId: event.id,
-      })
-      .then(
-        (ack) => this.#published(seq, event.type, record, ack),
-        (error: Error) => this.#publishFailed(seq, record, event.id, error),
-      );
+      },
+      (error, ack) =>
+        error === undefined
+          ? this.#published(seq, event.type, record, ack!)
+          : this.#publishFailed(seq, record, event.id, error),
+    );
   }
 
   /** Dead-letters a payload that never became a record; resolves once it is under way. */
@@ -127,7 +141,7 @@ export class SourceChannel<C> {
       "JetStream refused an event; dead-lettering it",
     );
     this.#startDeadLetter(
-      record.raw,
+      rawOf(record),
       { reason: "publish_failed", message: error.message, upstreamId: id },
       seq,
     );
@@ -162,4 +176,38 @@ export class SourceChannel<C> {
 
 function isRetryable(error: Error): boolean {
   return (error as { retryable?: unknown }).retryable === true;
+}
+
+/**
+ * The record's bytes for its dead letter. A source may produce them lazily (re-serializing a
+ * parsed item); when even that fails (nesting too deep for the serializer) the dead letter still
+ * goes out, saying why its body is not the original.
+ */
+function rawOf(record: UpstreamRecord): string | Uint8Array {
+  try {
+    return record.raw;
+  } catch (error) {
+    return `[castbus: the record's bytes could not be reproduced: ${(error as Error).message}]`;
+  }
+}
+
+/** What the envelope's own fields would get wrong: an id NATS cannot carry, a time that is no instant. */
+function envelopeProblem(event: MappedEvent): Rejection | undefined {
+  if (!isValidEventId(event.id)) {
+    return {
+      reason: "invalid_id",
+      message:
+        "the event id cannot be an envelope id (length, control characters, surrounding spaces)",
+    };
+  }
+  const time = event.time;
+  if (time === undefined) return undefined;
+  const ok =
+    typeof time === "string" ? timestampSchema.safeParse(time).success : isRealInstant(time);
+  return ok
+    ? undefined
+    : {
+        reason: "invalid_time",
+        message: `the event time ${JSON.stringify(String(time)).slice(0, 80)} is not a real RFC 3339 instant`,
+      };
 }

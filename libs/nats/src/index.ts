@@ -57,4 +57,10 @@ export type { ConnectOptions, ConnectionWatcher } from "./connect.js";
 export type { ConsumeOptions, Delivery, DurableConsumerOptions } from "./consumer.js";
 export type { ProvisionOptions, ProvisionReport } from "./provision.js";
 export type { OpenNatsOptions, ServiceRuntime, ServiceRuntimeOptions } from "./runtime.js";
-export type { PublishAck, PublishMessage, PublisherOptions, RetryReason } from "./publisher.js";
+export type {
+  PublishAck,
+  PublishCallback,
+  PublishMessage,
+  PublisherOptions,
+  RetryReason,
+} from "./publisher.js";

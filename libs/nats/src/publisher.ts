@@ -24,6 +24,27 @@ export interface PublishAck {
   readonly duplicate: boolean;
 }
 
+/**
+ * A subject whose PUB line would pass the server's 4 KiB control-line limit makes the server
+ * drop the connection — and the publisher would resend it after every reconnect. Refuse it.
+ */
+const MAX_SUBJECT_LENGTH = 1024;
+
+/** The headers of one message; throws for a subject or header the protocol cannot carry. */
+function messageHeaders(msg: PublishMessage): MsgHdrs {
+  if (msg.subject.length > MAX_SUBJECT_LENGTH)
+    throw new RangeError(`subject longer than ${MAX_SUBJECT_LENGTH} characters`);
+  const headers = natsHeaders();
+  headers.set("Nats-Msg-Id", msg.msgId); // throws for CR/LF in the value
+  if (msg.headers !== undefined) {
+    for (const [key, value] of Object.entries(msg.headers)) headers.set(key, value);
+  }
+  return headers;
+}
+
+/** Told the outcome of one publish: an error, or (error undefined) the ack. */
+export type PublishCallback = (error: Error | undefined, ack?: PublishAck) => void;
+
 /** Why an attempt is being retried. */
 export type RetryReason = "timeout" | "no_responders" | "disconnected" | "stream_unavailable";
 
@@ -41,8 +62,7 @@ interface Pending {
   readonly msg: PublishMessage;
   readonly headers: MsgHdrs;
   readonly reply: string;
-  readonly resolve: (ack: PublishAck) => void;
-  readonly reject: (error: Error) => void;
+  readonly done: PublishCallback;
   /** When to act next: the ack deadline once sent, the retry time while waiting. */
   deadline: number;
   sent: boolean;
@@ -109,27 +129,45 @@ export class Publisher {
    * {@link hasCapacity} (or awaiting {@link waitForCapacity}) first; the publisher does not queue.
    */
   publish(msg: PublishMessage): Promise<PublishAck> {
-    if (this.#closed) return Promise.reject(new PublisherClosedError("publisher is closed"));
-    return new Promise<PublishAck>((resolve, reject) => {
-      const headers = natsHeaders();
-      headers.set("Nats-Msg-Id", msg.msgId);
-      if (msg.headers !== undefined) {
-        for (const [key, value] of Object.entries(msg.headers)) headers.set(key, value);
-      }
-      const token = (this.#counter++).toString(36);
-      const pending: Pending = {
-        msg,
-        headers,
-        reply: this.#prefix + token,
-        resolve,
-        reject,
-        deadline: 0,
-        sent: false,
-        attempts: 0,
-      };
-      this.#pending.set(token, pending);
-      this.#send(token, pending);
-    });
+    return new Promise<PublishAck>((resolve, reject) =>
+      this.send(msg, (error, ack) => (error === undefined ? resolve(ack!) : reject(error))),
+    );
+  }
+
+  /**
+   * {@link publish} for hot paths: `done` is called exactly once, with the ack or the error —
+   * no promise per message.
+   */
+  send(msg: PublishMessage, done: PublishCallback): void {
+    if (this.#closed) {
+      done(new PublisherClosedError("publisher is closed"));
+      return;
+    }
+    let headers: MsgHdrs;
+    try {
+      headers = messageHeaders(msg);
+    } catch (error) {
+      done(
+        new PublishError(`cannot publish to ${msg.subject}: ${(error as Error).message}`, {
+          subject: msg.subject,
+          retryable: false,
+          cause: error,
+        }),
+      );
+      return;
+    }
+    const token = (this.#counter++).toString(36);
+    const pending: Pending = {
+      msg,
+      headers,
+      reply: this.#prefix + token,
+      done,
+      deadline: 0,
+      sent: false,
+      attempts: 0,
+    };
+    this.#pending.set(token, pending);
+    this.#send(token, pending);
   }
 
   /** Resolves when every publish so far has settled. */
@@ -150,7 +188,7 @@ export class Publisher {
     this.#sub.unsubscribe();
     for (const [token, pending] of this.#pending) {
       this.#settle(token);
-      pending.reject(
+      pending.done(
         new PublisherClosedError(`closed before ${pending.msg.subject} was acknowledged`),
       );
     }
@@ -169,7 +207,7 @@ export class Publisher {
       });
     } catch (error) {
       this.#settle(token);
-      pending.reject(
+      pending.done(
         new PublishError(`cannot publish to ${pending.msg.subject}: ${(error as Error).message}`, {
           subject: pending.msg.subject,
           retryable: false,
@@ -209,7 +247,7 @@ export class Publisher {
         return;
       }
       this.#settle(token);
-      pending.reject(
+      pending.done(
         new PublishError(
           `JetStream refused ${pending.msg.subject}: ${ack.error.description ?? "error"}`,
           {
@@ -222,7 +260,7 @@ export class Publisher {
       return;
     }
     this.#settle(token);
-    pending.resolve({
+    pending.done(undefined, {
       stream: ack.stream ?? "",
       seq: ack.seq ?? 0,
       duplicate: ack.duplicate === true,

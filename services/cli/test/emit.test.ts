@@ -69,11 +69,11 @@ describe("castbus emit", () => {
     const cases: [string[], string][] = [
       [
         ["emit", "chaturbate.tip", "{}"],
-        "castbus emit: type must be custom.<name> with lowercase NATS-safe tokens ([a-z0-9_-], dot-separated), not 'chaturbate.tip'",
+        "castbus emit: type must be custom.<name> with lowercase NATS-safe tokens ([a-z0-9_-], dot-separated), at most 255 characters, not 'chaturbate.tip'",
       ],
       [
         ["emit", "custom.Alert", "{}"],
-        "castbus emit: type must be custom.<name> with lowercase NATS-safe tokens ([a-z0-9_-], dot-separated), not 'custom.Alert'",
+        "castbus emit: type must be custom.<name> with lowercase NATS-safe tokens ([a-z0-9_-], dot-separated), at most 255 characters, not 'custom.Alert'",
       ],
       [
         ["emit", "custom.a", "[1,2]"],

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BodyTooLargeError, readBody } from "./body.js";
+import { bodyShapeProblem, decodeUtf8 } from "./json-shape.js";
 import type { GatewayConfig } from "./config.js";
 import { problem, type FieldError, type ProblemCode } from "./problems.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -136,12 +137,16 @@ async function readLimited(req: IncomingMessage, limit: number): Promise<Buffer>
 }
 
 function parseEvents(body: Buffer, maxBatch: number): EventInput[] {
+  const text = decodeUtf8(body);
+  if (text === undefined) throw new Answer("invalid-json", "the body is not valid UTF-8");
   let json: unknown;
   try {
-    json = JSON.parse(body.toString("utf8"));
+    json = JSON.parse(text);
   } catch (error) {
     throw new Answer("invalid-json", (error as Error).message);
   }
+  const shape = bodyShapeProblem(json);
+  if (shape !== undefined) throw new Answer("validation-failed", `the body ${shape}`);
   const batch = Array.isArray(json);
   const items: unknown[] = Array.isArray(json) ? (json as unknown[]) : [json];
   if (items.length === 0) throw new Answer("validation-failed", "the batch is empty");
