@@ -1,5 +1,11 @@
 import type { Secret } from "@castbus/config";
-import { BodyError, HttpClient, header, type HttpResponse } from "@castbus/http";
+import {
+  BodyError,
+  HttpClient,
+  header,
+  jsonArrayItemTexts,
+  type HttpResponse,
+} from "@castbus/http";
 import { MalformedPageError, tokenBowlError } from "./errors.js";
 import {
   wireMessage,
@@ -38,6 +44,8 @@ export interface PageParams {
 /** One page read leniently: the messages unparsed, for a reader that checks them one by one. */
 export interface RawPage {
   readonly items: readonly unknown[];
+  /** Each item's JSON text exactly as the server sent it (what a dead letter keeps). */
+  readonly texts: readonly string[];
   readonly hasMore: boolean;
   /** The response's `Date` header (the server's clock, whole seconds), when present. */
   readonly serverDate: Date | undefined;
@@ -109,7 +117,8 @@ export class TokenBowlClient {
   /** One page of `room` or `direct` messages, each left unparsed. */
   async fetchPage(kind: "room" | "direct", params: PageParams): Promise<RawPage> {
     const res = await this.#request(pagePath(kind, params), { signal: params.signal });
-    const body = parseJson(res.body);
+    const text = res.body.toString("utf8");
+    const body = parseJson(text);
     const page = wirePage.safeParse(body);
     if (!page.success) {
       throw new MalformedPageError(
@@ -122,8 +131,11 @@ export class TokenBowlClient {
     }
     const date = header(res.headers, "date");
     const serverDate = date === undefined ? undefined : new Date(date);
+    const items = page.data.messages;
+    const texts = jsonArrayItemTexts(text, "messages");
     return {
-      items: page.data.messages,
+      items,
+      texts: texts?.length === items.length ? texts : items.map(reserialized),
       hasMore: page.data.pagination?.has_more ?? false,
       serverDate:
         serverDate === undefined || Number.isNaN(serverDate.getTime()) ? undefined : serverDate,
@@ -208,11 +220,20 @@ export class TokenBowlClient {
 
 const INVALID = Symbol("invalid JSON");
 
-function parseJson(body: Buffer): unknown {
+function parseJson(body: Buffer | string): unknown {
   try {
-    return JSON.parse(body.toString("utf8"));
+    return JSON.parse(typeof body === "string" ? body : body.toString("utf8"));
   } catch {
     return INVALID;
+  }
+}
+
+/** An item's text when the body could not be split (a duplicate key): re-serialized, or a note. */
+function reserialized(item: unknown): string {
+  try {
+    return JSON.stringify(item) ?? "null";
+  } catch (error) {
+    return `(not re-serializable: ${(error as Error).message})`;
   }
 }
 

@@ -1,5 +1,11 @@
 import type { Secret } from "@castbus/config";
-import { errorForStatus, type Backoff, type HttpClient, type HttpResponse } from "@castbus/http";
+import {
+  errorForStatus,
+  jsonArrayItemTexts,
+  type Backoff,
+  type HttpClient,
+  type HttpResponse,
+} from "@castbus/http";
 import {
   FatalSourceError,
   MalformedResponseError,
@@ -92,11 +98,19 @@ export class ChaturbateSource implements PullSource<ChaturbateCursor> {
     const receivedTime = new Date();
     if (response.status !== 200) return this.#notOk(response, i);
     const body = parseBody(response);
-    const records: UpstreamRecord[] = body.events.map((value) => ({
-      raw: JSON.stringify(value),
+    // Only a record that is dead-lettered needs its own bytes: find them then, once per batch.
+    let texts: string[] | undefined;
+    const rawItem = (index: number, value: unknown) => {
+      texts ??= jsonArrayItemTexts(body.text, "events") ?? [];
+      return texts[index] ?? JSON.stringify(value);
+    };
+    const records: UpstreamRecord[] = body.events.map((value, index) => ({
       value,
       receivedAt,
       receivedTime,
+      get raw() {
+        return rawItem(index, value);
+      },
     }));
     return { records, ...this.#advance(body.nextUrl, body.events, i) };
   }
@@ -162,11 +176,12 @@ export class ChaturbateSource implements PullSource<ChaturbateCursor> {
   }
 }
 
-function parseBody(response: HttpResponse): { events: unknown[]; nextUrl: unknown } {
+function parseBody(response: HttpResponse): { events: unknown[]; nextUrl: unknown; text: string } {
   const raw = response.body;
+  const text = raw.toString("utf8");
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString("utf8"));
+    body = JSON.parse(text);
   } catch {
     throw new MalformedResponseError("response body is not JSON", { raw, reason: "invalid_json" });
   }
@@ -183,7 +198,7 @@ function parseBody(response: HttpResponse): { events: unknown[]; nextUrl: unknow
       reason: "invalid_response",
     });
   }
-  return { events, nextUrl };
+  return { events, nextUrl, text };
 }
 
 /** cb-events' 400 `{"status": "...waited too long...", "nextUrl": ...}` long-poll expiry, if it is one. */

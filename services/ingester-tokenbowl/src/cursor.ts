@@ -36,9 +36,8 @@ export interface PageItem {
   readonly micros?: bigint;
 }
 
-/** Reads what the cursor needs from one wire message. */
-export function pageItem(value: unknown): PageItem {
-  const raw = JSON.stringify(value) ?? "null";
+/** Reads what the cursor needs from one wire message and its exact text. */
+export function pageItem(value: unknown, raw: string): PageItem {
   const fields = (typeof value === "object" && value !== null ? value : {}) as Record<
     string,
     unknown

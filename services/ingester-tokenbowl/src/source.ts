@@ -159,7 +159,7 @@ export class TokenBowlSource implements PullSource<TokenBowlCursor> {
       if (page.serverDate !== undefined && serverNow === undefined) {
         serverNow = BigInt(page.serverDate.getTime()) * 1000n - DATE_SKEW_MICROS;
       }
-      for (const item of page.items.map(pageItem)) {
+      for (const item of page.items.map((value, i) => pageItem(value, page.texts[i]!))) {
         // Messages arriving between pages shift offsets: the repeats are dropped here.
         if (!keys.has(item.key)) items.push(item);
         keys.add(item.key);

@@ -12,6 +12,7 @@ import {
 const T = "2025-11-05T18:22:41.503912+00:00";
 const msg = (id: string, timestamp: string) => ({ id, timestamp, from_username: "a", content: id });
 const ids = (items: readonly { key: string }[]) => items.map((i) => i.key);
+const item = (value: unknown) => pageItem(value, JSON.stringify(value));
 
 describe("Token Bowl timestamps", () => {
   it("reads the server's microseconds, the docs' Z form, whole seconds and offsets", () => {
@@ -45,7 +46,7 @@ describe("the cursor", () => {
   it("keeps a message that shares the anchor's timestamp but was not read, and drops the read one", () => {
     const later = "2025-11-05T18:22:41.600000+00:00";
     // Newest first, as server 1.1.2 and later page.
-    const page = [msg("c", later), msg("b", T), msg("a", T)].map(pageItem);
+    const page = [msg("c", later), msg("b", T), msg("a", T)].map(item);
     const result = sift(page, { at: T, ids: ["a"] });
     expect(ids(result.fresh)).toEqual(["b", "c"]);
     expect(result.anchor).toEqual({ at: later, ids: ["c"] });
@@ -53,7 +54,7 @@ describe("the cursor", () => {
   });
 
   it("collects every id of a tie at the newest timestamp and reads oldest-first pages as they are", () => {
-    const page = [msg("a", "2025-11-05T18:00:00+00:00"), msg("b", T), msg("c", T)].map(pageItem);
+    const page = [msg("a", "2025-11-05T18:00:00+00:00"), msg("b", T), msg("c", T)].map(item);
     const result = sift(page, undefined);
     expect(ids(result.fresh)).toEqual(["a", "b", "c"]);
     expect(result.anchor).toEqual({ at: T, ids: ["b", "c"] });
@@ -62,7 +63,7 @@ describe("the cursor", () => {
 
   it("passes on messages without an id or time (to be dead-lettered) without moving the anchor", () => {
     const page = [msg("b", T), { from_username: "x" }, msg("a", "2025-11-05T18:00:00+00:00")].map(
-      pageItem,
+      item,
     );
     const result = sift(page, undefined);
     expect(result.fresh.map((i) => i.key.startsWith("sha256:") || i.key)).toEqual(["a", true, "b"]);
@@ -72,7 +73,7 @@ describe("the cursor", () => {
   it("merges room and DMs by time", () => {
     const room = [msg("r1", "2025-11-05T18:00:01+00:00"), msg("r2", "2025-11-05T18:00:03+00:00")];
     const dms = [msg("d1", "2025-11-05T18:00:02+00:00")];
-    const merged = mergeChronological(room.map(pageItem), dms.map(pageItem));
+    const merged = mergeChronological(room.map(item), dms.map(item));
     expect(ids(merged)).toEqual(["r1", "d1", "r2"]);
   });
 
