@@ -28,7 +28,7 @@ export class OutputHandler {
     const record = eventType === "RecordStateChanged";
     const track = record ? this.#state.record : this.#state.stream;
     const state = d["outputState"];
-    if (typeof state !== "string") return {}; // malformed: published so that it is dead-lettered
+    if (typeof state !== "string") return {}; // validated before: unreachable, but never dropped
     const before = track.lastState;
     track.lastState = state;
     switch (state) {

@@ -9,7 +9,13 @@ import { classifyFailure } from "./failure.js";
 import { OutputHandler } from "./output-handler.js";
 import { reconcile, type OutputSnapshot, type Snapshot } from "./reconcile.js";
 import { ObsState } from "./state.js";
-import { isPublished, toEvent, type ObsContext, type ObsRecordValue } from "./to-event.js";
+import {
+  isMalformed,
+  isPublished,
+  toEvent,
+  type ObsContext,
+  type ObsRecordValue,
+} from "./to-event.js";
 import {
   EVENT_SUBSCRIPTIONS,
   programSceneSchema,
@@ -148,8 +154,12 @@ export class ObsSource implements PushSource {
     sink: PushSink,
   ): Promise<void> {
     const { eventType, eventData } = event;
-    this.#state.observe(eventType, eventData);
-    const context = await this.#context(event, outputs, connection);
+    let context: Omit<ObsContext, "receivedMs"> | null = {};
+    // A malformed event goes to the dead letters as it came, and moves none of the session's state.
+    if (!isMalformed(eventType, eventData)) {
+      this.#state.observe(eventType, eventData);
+      context = await this.#context(event, outputs, connection);
+    }
     if (context === null) return;
     const full: ObsContext = {
       ...context,

@@ -158,6 +158,11 @@ export function obsEventType(
   }
 }
 
+/** Whether an event castbus maps breaks its `eventData` schema (it is dead-lettered). */
+export function isMalformed(eventType: string, eventData: Data): boolean {
+  return isMappedEventType(eventType) && !eventDataSchemas[eventType].safeParse(eventData).success;
+}
+
 /**
  * Whether the source should hand this event to the runner: every mapped type except
  * intermediate output states. Event data that does not even parse is handed over too, so that

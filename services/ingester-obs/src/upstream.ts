@@ -88,7 +88,14 @@ export const responseSchema = z.looseObject({
 /** A parsed Hello. */
 export type Hello = z.output<typeof helloSchema>;
 
-const name = z.string().min(1);
+/**
+ * Longest scene, source or input name accepted (characters). A scene change carries two names
+ * (the new and the previous one), so a longer name could not travel within NATS's default 1 MiB
+ * `max_payload`; it is dead-lettered instead of becoming the session's program scene.
+ */
+export const MAX_NAME_LENGTH = 512 * 1024;
+
+const name = z.string().min(1).max(MAX_NAME_LENGTH);
 const uuid = z.string().min(1).nullish();
 
 /** `eventData` of every event type the ingester maps. */

@@ -53,7 +53,7 @@ export class Router {
     }
     const { message_type: type, message_id: upstreamId } = message.metadata;
     if (type === "notification") return this.#notification(frame, message, primary);
-    if (type === "revocation") return this.#revocation(message);
+    if (type === "revocation") return this.#revocation(frame, message, primary);
     return primary.sink.reject(frame.raw, {
       reason: "unknown_message_type",
       message: `unexpected message_type ${JSON.stringify(type)}`,
@@ -85,12 +85,15 @@ export class Router {
     });
   }
 
-  #revocation(message: WireMessage): void {
+  async #revocation(frame: IncomingFrame, message: WireMessage, primary: Member): Promise<void> {
     this.#deps.count("revocation");
     const parsed = subscriptionSchema.safeParse(message.payload["subscription"]);
     if (!parsed.success) {
-      this.#deps.logger.warn("malformed revocation message ignored");
-      return;
+      return primary.sink.reject(frame.raw, {
+        reason: "invalid_revocation",
+        message: "revocation without a valid subscription object",
+        upstreamId: message.metadata.message_id,
+      });
     }
     const { id, type, status } = parsed.data;
     const member = this.#memberFor(parsed.data);

@@ -164,7 +164,7 @@ describe("ingester-twitch", () => {
     expect(points).toMatchObject({ text: "play despacito", status: "unfulfilled" });
   });
 
-  it("dead-letters unknown notification types and malformed frames with the raw frame, and keeps going", async () => {
+  it("dead-letters unknown notification types, malformed frames and revocations with the raw frame, and keeps going", async () => {
     const ingester = await stack.ingester();
     await enabledSubscriptions(stack.sim, 11);
     const [follow] = stack.sim.emit("channel.follow");
@@ -177,18 +177,29 @@ describe("ingester-twitch", () => {
     bad.metadata.message_id = "f6c4d7b0-bad";
     (bad.payload["event"] as Record<string, unknown>)["followed_at"] = "yesterday";
     stack.sim.emitRaw(bad);
+    const revocation = {
+      metadata: {
+        ...follow!.message.metadata,
+        message_id: "f6c4d7b0-rev",
+        message_type: "revocation",
+      },
+      payload: { subscription: { id: 42 } },
+    };
+    stack.sim.emitRaw(revocation);
     stack.sim.emit("stream.online");
     await eventsOnStream(stack, 2);
     const dead = await waitFor(async () => {
       const messages = await readStream(stack.nc, DEAD_LETTERS_STREAM, "dlq.ingest.twitch");
-      return messages.length >= 3 && messages;
+      return messages.length >= 4 && messages;
     });
     const byReason = Object.fromEntries(dead.map((m) => [m.headers["Castbus-Reason"], m]));
     expect(Object.keys(byReason).sort()).toEqual([
       "invalid_message",
       "invalid_payload",
+      "invalid_revocation",
       "unknown_type",
     ]);
+    expect(byReason["invalid_revocation"]!.json()).toEqual(revocation);
     expect(byReason["unknown_type"]!.json()).toMatchObject({
       metadata: { subscription_type: "channel.ban" },
     });
