@@ -37,6 +37,7 @@ export {
 } from "./errors.js";
 export { provision } from "./provision.js";
 export { Publisher } from "./publisher.js";
+export { SecretStore } from "./secret-store.js";
 export { openNats, startServiceRuntime } from "./runtime.js";
 
 export type { NatsConnection } from "@nats-io/transport-node";

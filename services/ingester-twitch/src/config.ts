@@ -30,6 +30,13 @@ export const twitchEnvSchema = z.object({
   TWITCH_RECONNECT_MAX_DELAY_MS: env.int(0, 3_600_000).default(60_000),
   TWITCH_HTTP_TIMEOUT_MS: env.int(100, 120_000).default(10_000),
   TWITCH_KEEP_RAW: env.bool().default(false),
+  /** Keep refreshed tokens in this NATS KV bucket (Twitch rotates refresh tokens); unset: memory only. */
+  TWITCH_TOKEN_KV: env
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, {
+      error: "must be a KV bucket name (letters, digits, - and _)",
+    })
+    .optional(),
 });
 
 /** Parsed configuration. */

@@ -6,6 +6,7 @@ import { Helix } from "./helix.js";
 import { resolveBroadcasters } from "./broadcasters.js";
 import { EventSubSession } from "./session.js";
 import { TwitchSource } from "./source.js";
+import { persistedTokens, type PersistedTokens } from "./token-store.js";
 import { Tokens, type RefreshedTokens } from "./tokens.js";
 
 /** What {@link createTwitchIngester} is built from. */
@@ -26,13 +27,15 @@ export async function createTwitchIngester(deps: TwitchIngesterDeps): Promise<In
   const logger =
     deps.logger ?? createLogger({ service: "ingester-twitch", level: config.LOG_LEVEL });
   const http = new HttpClient({ userAgent: "castbus-ingester-twitch" });
+  const persisted = await persistedTokens(config, logger);
   // Tokens and Helix count outcomes through the session, which is built from them.
   const shared: { session?: EventSubSession } = {};
-  const { tokens, helix } = twitchClients(deps, http, logger, (outcome) =>
+  const { tokens, helix } = twitchClients(deps, http, logger, persisted, (outcome) =>
     shared.session?.count(outcome),
   );
   const broadcasterIds = await resolveBroadcasters(config, helix, logger).catch(async (error) => {
     await http.close();
+    await persisted?.close();
     throw error;
   });
   const session = new EventSubSession({
@@ -58,27 +61,32 @@ export async function createTwitchIngester(deps: TwitchIngesterDeps): Promise<In
     logger,
     ...(deps.onFatal === undefined ? {} : { onFatal: deps.onFatal }),
   });
-  return { ...ingester, stop: stopOnce(ingester, http) };
+  return { ...ingester, stop: stopOnce(ingester, http, persisted) };
 }
 
 function twitchClients(
   deps: TwitchIngesterDeps,
   http: HttpClient,
   logger: Logger,
+  persisted: PersistedTokens | undefined,
   count: (outcome: string) => void,
 ): { tokens: Tokens; helix: Helix } {
   const { config } = deps;
+  const onRefreshed = (refreshed: RefreshedTokens) => {
+    persisted?.save(refreshed);
+    deps.onTokensRefreshed?.(refreshed);
+  };
   const tokens = new Tokens({
     http,
     authUrl: config.TWITCH_AUTH_URL.replace(/\/+$/, ""),
     clientId: config.TWITCH_CLIENT_ID,
-    accessToken: config.TWITCH_ACCESS_TOKEN,
-    refreshToken: config.TWITCH_REFRESH_TOKEN,
+    accessToken: persisted?.accessToken ?? config.TWITCH_ACCESS_TOKEN,
+    refreshToken: persisted === undefined ? config.TWITCH_REFRESH_TOKEN : persisted.refreshToken,
     clientSecret: config.TWITCH_CLIENT_SECRET,
     timeoutMs: config.TWITCH_HTTP_TIMEOUT_MS,
     logger,
     count,
-    ...(deps.onTokensRefreshed === undefined ? {} : { onRefreshed: deps.onTokensRefreshed }),
+    onRefreshed,
   });
   const helix = new Helix({
     http,
@@ -92,12 +100,17 @@ function twitchClients(
 }
 
 /** Every broadcaster reports a dead token as fatal; stop once however often it is asked. */
-function stopOnce(ingester: Ingester, http: HttpClient): () => Promise<void> {
+function stopOnce(
+  ingester: Ingester,
+  http: HttpClient,
+  persisted: PersistedTokens | undefined,
+): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   return () =>
     (stopping ??= (async () => {
       await ingester.stop();
       await http.close();
+      await persisted?.close();
     })());
 }
 

@@ -1,8 +1,10 @@
+import { Kvm } from "@nats-io/kv";
 import { EVENTS_STREAM } from "@castbus/events";
 import { countStream, findSecret, waitFor } from "@castbus/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   ACCESS_TOKEN,
+  CLIENT_ID,
   CLIENT_SECRET,
   REFRESH_TOKEN,
   enabledSubscriptions,
@@ -22,6 +24,35 @@ afterEach(async () => {
 });
 
 describe("Twitch tokens", () => {
+  it("keeps refreshed tokens in TWITCH_TOKEN_KV, so a restart works after Twitch rotated the refresh token", async () => {
+    stack = await startStack();
+    const first = await stack.ingester({
+      TWITCH_TOKEN_KV: "twitch_tokens",
+      TWITCH_VALIDATE_INTERVAL_S: "1",
+    });
+    await enabledSubscriptions(stack.sim, 11);
+    stack.sim.expireToken(ACCESS_TOKEN);
+    await waitFor(async () => (await outcomeCount(first.port, "token_refreshed")) === 1, {
+      timeoutMs: 5000,
+    });
+    const kv = await new Kvm(stack.nc).open("twitch_tokens");
+    const stored = await waitFor(async () =>
+      (await kv.get(CLIENT_ID))?.json<Record<string, string>>(),
+    );
+    expect(stored["access"]).toBe(stack.refreshed[0]);
+    expect(stored["origin"]).not.toContain(REFRESH_TOKEN);
+    await first.stop();
+    // The configured tokens are dead now (the access token expired, the refresh token rotated)...
+    const restarted = await stack.ingester({ TWITCH_TOKEN_KV: "twitch_tokens" });
+    await waitFor(async () => (await upstreamCheck(restarted.port))?.ok === true, {
+      timeoutMs: 10_000,
+      message: "ready with the stored tokens",
+    });
+    expect(await outcomeCount(restarted.port, "token_refresh_failed")).toBe(0);
+    expect(stack.logs.find("using the Twitch tokens refreshed by an earlier run")).toHaveLength(1);
+    expect(findSecret(stack.logs.lines, stored["access"]!)).toEqual([]);
+  });
+
   it("refreshes an expired token without losing the session", async () => {
     stack = await startStack();
     const ingester = await stack.ingester({ TWITCH_VALIDATE_INTERVAL_S: "1" });
