@@ -19,8 +19,10 @@ RUN sh deploy/image/assemble.sh ../app
 FROM ${NODE_IMAGE}
 WORKDIR /app
 COPY --from=build /build/app ./
+# A 2 MiB young generation (V8's default is 16-32 MiB) keeps a busy service near its live heap:
+# an ingester at 10,000 events/s holds about 180 instead of 290 MiB RSS (docs/performance.md).
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--enable-source-maps \
+    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=2" \
     HTTP_PORT=8080
 # The node user of the official image, by number so Kubernetes can verify runAsNonRoot. The
 # files stay root-owned: the process cannot change its own code, and writes nothing but /tmp.

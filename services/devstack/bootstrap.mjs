@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The entry behind `npm start` and `npm test`. Plain JavaScript with no dependencies, so it runs
-// on whatever Node the machine has: it puts Node 24 on PATH when the system one is older than
-// castbus needs (>= 22.12), installs dependencies when they are missing or stale, then builds and
-// starts the local stack (`start`) or runs every check CI runs (`test`).
+// The entry behind `npm start`, `npm test` and `npm run bench`. Plain JavaScript with no
+// dependencies, so it runs on whatever Node the machine has: it puts Node 24 on PATH when the
+// system one is older than castbus needs (>= 22.12), installs dependencies when they are missing
+// or stale, then builds and starts the local stack (`start`), runs every check CI runs (`test`),
+// or runs the benchmark (`bench`).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -171,10 +172,13 @@ function test() {
   return failed === 0 ? 0 : 1;
 }
 
-/** Builds, then runs the devstack; Ctrl-C reaches it (same process group) and it stops everything. */
-function start() {
+/**
+ * Builds, then runs a service's `dist/main.js` with the rest of the arguments (the devstack, the
+ * bench); Ctrl-C reaches it (same process group) and it stops everything.
+ */
+function runService(service) {
   if (nx(["run-many", "-t", "build", "--outputStyle=static"]) !== 0) fail("build failed");
-  const main = join(ROOT, "services", "devstack", "dist", "main.js");
+  const main = join(ROOT, "services", service, "dist", "main.js");
   const child = spawn("node", [main, ...process.argv.slice(3)], {
     cwd: ROOT,
     stdio: "inherit",
@@ -187,11 +191,12 @@ function start() {
 }
 
 const command = process.argv[2];
-if (command !== "start" && command !== "test") fail("usage: bootstrap.mjs start|test");
+if (!["start", "test", "bench"].includes(command)) fail("usage: bootstrap.mjs start|test|bench");
 process.env.PATH = `${ensureNode()}:${process.env.PATH ?? ""}`;
 process.env.NX_DAEMON ??= "false";
 process.env.NX_NO_CLOUD = "true";
 process.env.NX_TUI = "false";
 ensureDependencies();
-if (command === "start") start();
+if (command === "start") runService("devstack");
+else if (command === "bench") runService("bench");
 else process.exit(test());

@@ -1,12 +1,13 @@
-import type { ChaturbateSimulator } from "@castbus/simulators";
+import type { ServiceProcess } from "@castbus/testing";
 import { waitFor } from "@castbus/testing";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { percentile, rssSampler } from "./measure.js";
-import { latencyHandlerModule, scratch, startIngester, startWorker } from "./processes.js";
+import { latencyHandlerModule, scratch, startWorker } from "./processes.js";
 
 /** Latency and memory of one end-to-end run. */
 export interface EndToEnd {
+  readonly source: string;
   readonly ratePerSecond: number;
   readonly events: number;
   readonly p50Ms: number;
@@ -17,24 +18,31 @@ export interface EndToEnd {
   readonly rssSeries: { at: number; rss: Record<string, number> }[];
 }
 
-const TOKEN = "BenchToken00000000000000";
+/** An upstream an end-to-end run drives: its ingester, and a way to send one chat message. */
+export interface E2eSource {
+  /** `chaturbate`, `twitch`: the first token of the event type. */
+  readonly name: string;
+  /** Starts the ingester; resolves once it reads from the upstream (polls it, or subscribed). */
+  startIngester(natsUrl: string, run: string): Promise<ServiceProcess>;
+  /** Makes the upstream send a chat message whose text is `text`. */
+  emitChat(run: string, text: string): void;
+}
 
 /**
- * Simulator (this process) → ingester-chaturbate → NATS → worker → handler, as separate processes.
- * The bench emits chat messages at `ratePerSecond` for `seconds` (after `warmupSeconds`), each
- * carrying its emit time; the worker's handler records emit → handled.
+ * Simulator (this process) → ingester → NATS → worker → handler, as separate processes. The bench
+ * sends chat messages at `ratePerSecond` for `seconds` (after `warmupSeconds`), each carrying its
+ * send time; the worker's handler records send → handled.
  */
 export async function endToEnd(
   natsUrl: string,
-  sim: ChaturbateSimulator,
-  options: { ratePerSecond: number; seconds: number; warmupSeconds: number; account: string },
+  source: E2eSource,
+  options: { ratePerSecond: number; seconds: number; warmupSeconds: number; run: string },
 ): Promise<EndToEnd> {
-  const latencyFile = join(scratch, `latency-${options.account}.txt`);
+  const latencyFile = join(scratch, `latency-${options.run}.txt`);
   rmSync(latencyFile, { force: true });
-  sim.addAccount(options.account, TOKEN);
   const worker = startWorker(natsUrl, {
-    WORKER_GROUP: `e2e-${options.account}`,
-    WORKER_SUBJECTS: "events.chaturbate.chat.message",
+    WORKER_GROUP: `e2e-${options.run}`,
+    WORKER_SUBJECTS: `events.${source.name}.chat.message`,
     WORKER_START_AT: "new",
     WORKER_HANDLERS: latencyHandlerModule(),
     WORKER_CONCURRENCY: "64",
@@ -43,18 +51,11 @@ export async function endToEnd(
   await worker
     .waitForLine((_l, json) => json?.["msg"] === "worker started" || false, 20_000)
     .catch(() => undefined);
-  const seen = sim.requests.length;
-  const ingester = startIngester(natsUrl, {
-    CB_USERNAME: options.account,
-    CB_TOKEN: TOKEN,
-    CB_BASE_URL: sim.baseUrl,
-  });
-  await waitFor(() => sim.requests.length > seen, { timeoutMs: 20_000 });
+  const ingester = await source.startIngester(natsUrl, options.run);
   const sampler = rssSampler({ ingester: ingester.pid, worker: worker.pid });
   const measureFrom = Date.now() * 1000 + options.warmupSeconds * 1_000_000;
   const emitted = await emitAtRate(
-    sim,
-    options.account,
+    (text) => source.emitChat(options.run, text),
     options.ratePerSecond,
     options.seconds + options.warmupSeconds,
   );
@@ -72,6 +73,7 @@ export async function endToEnd(
     .map(([, ms]) => ms)
     .sort((a, b) => a - b);
   return {
+    source: source.name,
     ratePerSecond: options.ratePerSecond,
     events: measured.length,
     p50Ms: percentile(measured, 50),
@@ -83,10 +85,9 @@ export async function endToEnd(
   };
 }
 
-/** Emits chat messages at a steady rate, each carrying its emit time (epoch µs) as its text. */
+/** Calls `emit` at a steady rate, each time with the current time (epoch µs) as text. */
 export async function emitAtRate(
-  sim: ChaturbateSimulator,
-  account: string,
+  emit: (text: string) => void,
   ratePerSecond: number,
   seconds: number,
 ): Promise<number> {
@@ -96,8 +97,7 @@ export async function emitAtRate(
   while (sent < total) {
     const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * ratePerSecond));
     for (; sent < due; sent++) {
-      const nowUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
-      sim.emit(account, "chatMessage", { message: { message: String(nowUs) } });
+      emit(String(Math.round((performance.timeOrigin + performance.now()) * 1000)));
     }
     await new Promise((r) => setTimeout(r, 1));
   }

@@ -8,11 +8,12 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { manyAccounts } from "./accounts.js";
 import { corePublishNoAck, jsPublishWindow, rawConsumeAck } from "./baselines.js";
-import { endToEnd } from "./e2e.js";
+import { endToEnd, type E2eSource } from "./e2e.js";
 import { type Figure } from "./measure.js";
-import { castbusPublishPath } from "./publish-path.js";
+import { castbusPublishPath, castbusPublisherAlone } from "./publish-path.js";
 import { machine, table, writeResults } from "./report.js";
 import { soak } from "./soak.js";
+import { chaturbateSource, twitchSource } from "./sources.js";
 import { castbusWorkerPath } from "./worker-path.js";
 
 const { values: flags } = parseArgs({
@@ -50,6 +51,15 @@ figures.push({
   unit: "msg/s",
 });
 
+say("castbus Publisher alone (shared inbox, msg ids, acks awaited)");
+const publisherAlone = await castbusPublisherAlone(nc, body, n(100_000));
+figures.push({
+  name: "castbus Publisher alone (no mapping)",
+  value: publisherAlone,
+  unit: "msg/s",
+  baseline: { name: "js.publish", value: jsWindow },
+});
+
 say("castbus publish path (libs/ingest: map, validate, envelope, publish, checkpoint)");
 const publishPath = await castbusPublishPath(server.url, nc, corpus);
 figures.push({
@@ -79,39 +89,45 @@ figures.push({
   target: { text: "≥ 0.8× raw consume+ack", met: workerPath >= 0.8 * rawConsume },
 });
 
-for (const [rate, p99Target] of [
-  [1000, 10],
-  [10_000, 50],
-] as const) {
-  say(`end to end at ${rate} events/s (simulator → ingester → NATS → worker, separate processes)`);
-  const e2e = await endToEnd(server.url, sim, {
+const chaturbate = chaturbateSource(sim);
+const twitch = await twitchSource();
+const e2eRuns: [E2eSource, number, number][] = [
+  [twitch, 1000, 10],
+  [chaturbate, 1000, 10],
+  [chaturbate, 10_000, 50],
+];
+for (const [source, rate, p99Target] of e2eRuns) {
+  const label = `${source.name} @ ${rate}/s`;
+  say(`end to end, ${label} (simulator → ingester → NATS → worker, separate processes)`);
+  const e2e = await endToEnd(server.url, source, {
     ratePerSecond: rate,
     seconds: flags.quick === true ? 4 : 10,
     warmupSeconds: 2,
-    account: `e2e_${rate}`,
+    run: `e2e_${source.name}_${rate}`,
   });
-  result[`e2e_${rate}`] = { ...e2e, rssSeries: undefined };
-  figures.push({ name: `e2e p50 @ ${rate}/s`, value: e2e.p50Ms, unit: "ms" });
+  result[`e2e_${source.name}_${rate}`] = { ...e2e, rssSeries: undefined };
+  figures.push({ name: `e2e p50, ${label}`, value: e2e.p50Ms, unit: "ms" });
   figures.push({
-    name: `e2e p99 @ ${rate}/s`,
+    name: `e2e p99, ${label}`,
     value: e2e.p99Ms,
     unit: "ms",
     target: { text: `≤ ${p99Target} ms`, met: e2e.p99Ms <= p99Target },
   });
   figures.push({
-    name: `e2e max @ ${rate}/s`,
+    name: `e2e max, ${label}`,
     value: e2e.maxMs,
     unit: "ms",
     note: `${e2e.events} events measured`,
   });
   figures.push({
-    name: `ingester RSS @ ${rate}/s`,
+    name: `ingester RSS, ${label}`,
     value: e2e.ingesterRssMiB,
     unit: "MiB",
     target: { text: "≤ 150 MB", met: e2e.ingesterRssMiB * 1.048576 <= 150 },
   });
-  figures.push({ name: `worker RSS @ ${rate}/s`, value: e2e.workerRssMiB, unit: "MiB" });
+  figures.push({ name: `worker RSS, ${label}`, value: e2e.workerRssMiB, unit: "MiB" });
 }
+await twitch.close();
 
 const accountCount = flags.quick === true ? 200 : 1000;
 say(`${accountCount} accounts in one ingester process`);
@@ -143,7 +159,7 @@ figures.push({
 if (flags.soak !== undefined) {
   const seconds = Number(flags.soak);
   say(`soak: ${seconds} s at 1000 events/s`);
-  const soakResult = await soak(server.url, sim, seconds);
+  const soakResult = await soak(server.url, chaturbate, seconds);
   result["soak"] = soakResult;
   for (const name of ["ingester", "worker"] as const) {
     const growth = soakResult.growthMiB[name]!;

@@ -10,6 +10,7 @@ import {
 } from "@castbus/ingest";
 import { toEvent } from "@castbus/ingester-chaturbate";
 import { createLogger } from "@castbus/telemetry";
+import { Publisher } from "@castbus/nats";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
@@ -54,6 +55,40 @@ class MemorySource implements PullSource<number> {
     }));
     return { records, next: from + records.length };
   }
+}
+
+/**
+ * castbus's `Publisher` by itself: ready-made bodies with msg ids, 4,096 in flight, every ack
+ * awaited — the Go client's async-publish pattern, and the ceiling of the ingest path's publish
+ * stage (the rest of the path is mapping, validation and envelopes).
+ */
+export async function castbusPublisherAlone(
+  nc: NatsConnection,
+  body: Uint8Array,
+  count: number,
+): Promise<number> {
+  const publisher = new Publisher(nc, { maxInFlight: 4096 });
+  const started = performance.now();
+  let acked = 0;
+  let failed: Error | undefined;
+  const allAcked = new Promise<void>((resolve, reject) => {
+    const done = (error: Error | undefined) => {
+      if (error !== undefined) failed ??= error;
+      if (++acked < count) return;
+      if (failed === undefined) resolve();
+      else reject(failed);
+    };
+    void (async () => {
+      for (let i = 0; i < count; i++) {
+        if (!publisher.hasCapacity) await publisher.waitForCapacity();
+        publisher.send({ subject: "events.bench.publisher", data: body, msgId: `pub-${i}` }, done);
+      }
+    })();
+  });
+  await allAcked;
+  const result = rate(count, performance.now() - started);
+  await publisher.close();
+  return result;
 }
 
 /** Events per second through the ingest path, until the checkpoint covers the last one. */

@@ -1,5 +1,4 @@
-import type { ChaturbateSimulator } from "@castbus/simulators";
-import { endToEnd } from "./e2e.js";
+import { endToEnd, type E2eSource } from "./e2e.js";
 
 /** Memory over a long run: RSS after warm-up vs at the end, per process. */
 export interface SoakResult {
@@ -17,14 +16,14 @@ export interface SoakResult {
  */
 export async function soak(
   natsUrl: string,
-  sim: ChaturbateSimulator,
+  source: E2eSource,
   seconds: number,
 ): Promise<SoakResult> {
-  const run = await endToEnd(natsUrl, sim, {
+  const run = await endToEnd(natsUrl, source, {
     ratePerSecond: 1000,
     seconds,
     warmupSeconds: 2,
-    account: "soak",
+    run: "soak",
   });
   const series = run.rssSeries;
   const t0 = series[0]?.at ?? 0;
