@@ -39,11 +39,39 @@ console.log(
 );
 const fuzz = rows("fuzz.jsonl");
 if (fuzz.length > 0) {
+  const reasons = (note) =>
+    (note ?? "")
+      .replace(/^dead letters by reason: /, "")
+      .replace(/[{}"]/g, "")
+      .replaceAll(":", " ")
+      .replaceAll(",", ", ");
   console.log("");
   console.log(
     table(
-      Object.keys(fuzz[0]),
-      fuzz.map((r) => Object.values(r)),
+      [
+        "input",
+        "malformed inputs",
+        "dead-lettered (4xx)",
+        "tolerated",
+        "ignored",
+        "good delivered",
+        "crashes",
+        "peak RSS MB",
+        "seconds",
+        "dead letters by reason",
+      ],
+      fuzz.map((r) => [
+        r.source,
+        r.malformed,
+        r.deadLettered,
+        r.tolerated,
+        r.ignored,
+        r.good,
+        r.crashes,
+        r.peakRssMb,
+        Math.round(r.seconds),
+        r.source === "gateway" ? "(answered 4xx)" : reasons(r.note),
+      ]),
     ),
   );
 }
