@@ -1,6 +1,6 @@
 export { Backoff } from "./backoff.js";
 export { HttpClient, header } from "./client.js";
-export { jsonArrayItemTexts } from "./json-items.js";
+export { invalidUtf8Items, jsonArrayItemTexts } from "./json-items.js";
 export {
   AuthError,
   BodyError,

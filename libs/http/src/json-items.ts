@@ -1,3 +1,5 @@
+import { isUtf8 } from "node:buffer";
+
 /**
  * The exact text of each element of the array under top-level `key` of a JSON response body
  * (`{"events": [...]}`), found by one scan (strings and escapes respected, nesting counted, no
@@ -67,4 +69,21 @@ export function jsonArrayItemTexts(body: string, key: string): string[] | undefi
 
 function isSpace(ch: number): boolean {
   return ch === 0x20 || ch === 0x0a || ch === 0x0d || ch === 0x09;
+}
+
+/**
+ * The elements of the array under top-level `key` whose bytes are not valid UTF-8, by index,
+ * with their exact bytes; empty when the body is valid UTF-8 (the common case, checked natively).
+ * JSON's structure is ASCII and no byte of a multi-byte UTF-8 sequence is, so the text scan over
+ * the body read as Latin-1 (one character per byte) finds the same elements, at byte offsets.
+ */
+export function invalidUtf8Items(body: Buffer, key: string): Map<number, Buffer> {
+  const invalid = new Map<number, Buffer>();
+  if (isUtf8(body)) return invalid;
+  const items = jsonArrayItemTexts(body.toString("latin1"), key) ?? [];
+  items.forEach((text, index) => {
+    const bytes = Buffer.from(text, "latin1");
+    if (!isUtf8(bytes)) invalid.set(index, bytes);
+  });
+  return invalid;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonArrayItemTexts } from "../src/json-items.js";
+import { invalidUtf8Items, jsonArrayItemTexts } from "../src/json-items.js";
 
 describe("jsonArrayItemTexts", () => {
   it("returns each element of the keyed array exactly as sent, whatever the key order and spacing", () => {
@@ -30,5 +30,27 @@ describe("jsonArrayItemTexts", () => {
     expect(jsonArrayItemTexts('{"nextUrl": null}', "events")).toBeUndefined();
     const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
     expect(jsonArrayItemTexts(`{"events": [${deep}, 1]}`, "events")).toEqual([deep, "1"]);
+  });
+});
+
+describe("invalidUtf8Items", () => {
+  it("finds the elements whose bytes are not UTF-8, with their exact bytes", () => {
+    const bad = Buffer.concat([
+      Buffer.from('{"t":"a'),
+      Buffer.from([0xff, 0xc3]),
+      Buffer.from('"}'),
+    ]);
+    const body = Buffer.concat([
+      Buffer.from('{"events": [{"t":"ü ok"}, '),
+      bad,
+      Buffer.from(', {"t":"\\"]"}], "nextUrl": "x"}'),
+    ]);
+    const invalid = invalidUtf8Items(body, "events");
+    expect([...invalid.keys()]).toEqual([1]);
+    expect(invalid.get(1)).toEqual(bad);
+  });
+
+  it("is empty for a valid body", () => {
+    expect(invalidUtf8Items(Buffer.from('{"events": [{"t":"ü"}]}'), "events").size).toBe(0);
   });
 });

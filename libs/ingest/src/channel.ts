@@ -117,6 +117,7 @@ export class SourceChannel<C> {
   }
 
   #map(record: UpstreamRecord): MapResult {
+    if (record.rejection !== undefined) return { ok: false, ...record.rejection };
     try {
       return this.#source.toEvent(record);
     } catch (error) {

@@ -10,6 +10,11 @@ export interface UpstreamRecord {
   readonly receivedAt: number;
   /** Wall-clock receive time (the envelope's `ingesttime`). */
   readonly receivedTime: Date;
+  /**
+   * Set when the source already knows the record is no event (its bytes are not valid UTF-8,
+   * say): it is dead-lettered with this reason, without mapping.
+   */
+  readonly rejection?: Rejection;
 }
 
 /** An event a source mapped from a record; the runner adds `source`, `ingesttime` and the rest. */

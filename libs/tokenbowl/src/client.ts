@@ -3,6 +3,7 @@ import {
   BodyError,
   HttpClient,
   header,
+  invalidUtf8Items,
   jsonArrayItemTexts,
   type HttpResponse,
 } from "@castbus/http";
@@ -46,6 +47,8 @@ export interface RawPage {
   readonly items: readonly unknown[];
   /** Each item's JSON text exactly as the server sent it (what a dead letter keeps). */
   readonly texts: readonly string[];
+  /** The items whose bytes are not UTF-8 (parsed with U+FFFD in their place), with those bytes. */
+  readonly invalidUtf8: ReadonlyMap<number, Buffer>;
   readonly hasMore: boolean;
   /** The response's `Date` header (the server's clock, whole seconds), when present. */
   readonly serverDate: Date | undefined;
@@ -136,6 +139,7 @@ export class TokenBowlClient {
     return {
       items,
       texts: texts?.length === items.length ? texts : items.map(reserialized),
+      invalidUtf8: invalidUtf8Items(res.body, "messages"),
       hasMore: page.data.pagination?.has_more ?? false,
       serverDate:
         serverDate === undefined || Number.isNaN(serverDate.getTime()) ? undefined : serverDate,

@@ -186,6 +186,43 @@ describe("fuzz: ingester-chaturbate, regressions found by fuzzing", () => {
     expect(await exited(proc)).toBe(false);
   }, 30_000);
 
+  it("dead-letters an item holding bytes that are not UTF-8 with those bytes, and publishes the others", async () => {
+    // Decoded leniently they would become U+FFFD: text Chaturbate never sent.
+    const bad = Buffer.concat([
+      Buffer.from(`{"method":"roomSubjectChange","object":{"broadcaster":"${USER}","subject":"a`),
+      Buffer.from([0xff, 0xc3, 0x28]),
+      Buffer.from(`"},"id":"utf8-bad"}`),
+    ]);
+    const good = JSON.stringify(cbItem("follow", "utf8-ok", USER));
+    const last = sim.feed(USER).at(-1)!.id;
+    const nextUrl = `${sim.baseUrl}/${USER}/${TOKEN}/?i=${last}&timeout=1`;
+    const body = Buffer.concat([
+      Buffer.from(`{"events":[${good},`),
+      bad,
+      Buffer.from(`],"nextUrl":"${nextUrl}"}`),
+    ]);
+    sim.inject({ kind: "body", body }, { times: 1000 });
+    try {
+      await waitFor(async () => (await storedEvents(nc, "chaturbate")).length >= 2, {
+        timeoutMs: 15_000,
+        message: "the valid item beside it published",
+      });
+      const dead = await waitFor(async () => {
+        const found = (await deadLetters(nc, "chaturbate")).filter(
+          (m) => m.headers["Castbus-Reason"] === "invalid_utf8",
+        );
+        return found.length > 0 && found;
+      });
+      expect(dead).toHaveLength(1);
+      expect(Buffer.from(dead[0]!.data)).toEqual(bad);
+      const ids = (await storedEvents(nc, "chaturbate")).map((m) => m.json<{ id: string }>().id);
+      expect(ids).toContain(expectedId("utf8-ok"));
+      expect(ids).not.toContain(expectedId("utf8-bad"));
+    } finally {
+      sim.clearFaults();
+    }
+  }, 30_000);
+
   it("dead-letters an item whose id holds CR/LF and keeps publishing the items after it", async () => {
     // A NATS header value cannot hold CR/LF, and the id becomes `Nats-Msg-Id`.
     sim.emitRaw(

@@ -160,6 +160,24 @@ describe("fuzz: ingester-obs, regressions found by fuzzing", () => {
     );
   };
 
+  it("dead-letters a text frame that is not UTF-8 with its bytes, and keeps the session", async () => {
+    // RFC 6455 says fail the connection; that would lose every event sent while it is down.
+    const text = JSON.stringify(obsEvent("InputMuteStateChanged", "utf8-bad"));
+    const at = text.indexOf("utf8-bad");
+    const bytes = Buffer.concat([
+      Buffer.from(text.slice(0, at)),
+      Buffer.from([0xff, 0xc3, 0x28]),
+      Buffer.from(text.slice(at)),
+    ]);
+    sim.sendRaw(bytes);
+    await afterMarker("after-utf8");
+    const dead = await waitFor(async () => {
+      const found = (await deadLetters(nc, "obs")).filter((m) => Buffer.from(m.data).equals(bytes));
+      return found.length > 0 && found;
+    });
+    expect(dead).toHaveLength(1);
+  }, 30_000);
+
   it("dead-letters a malformed StreamStateChanged STOPPED that arrives while no stream runs", async () => {
     const before = await dlqCount();
     sim.sendRaw(

@@ -221,6 +221,46 @@ describe("fuzz: ingester-tokenbowl, regressions found by fuzzing", () => {
     }
   }, 30_000);
 
+  it("dead-letters a message holding bytes that are not UTF-8 with those bytes, and publishes the others", async () => {
+    // Decoded leniently they would become U+FFFD: text the server never sent.
+    const bad = Buffer.concat([
+      Buffer.from(`{"id":"utf8-bad","from_username":"${AUTHOR}","content":"a`),
+      Buffer.from([0xff, 0xc3, 0x28]),
+      Buffer.from(`","timestamp":"${lastTimestamp}"}`),
+    ]);
+    const good = JSON.stringify(tbMessage("utf8-ok", lastTimestamp, null));
+    const body = Buffer.concat([
+      Buffer.from(`{"messages":[${good},`),
+      bad,
+      Buffer.from(`],"pagination":{"total":2,"offset":0,"limit":100,"has_more":false}}`),
+    ]);
+    sim.inject({ kind: "malformed", body }, { path: "/messages", times: 1000 });
+    try {
+      await waitFor(
+        async () =>
+          (await storedEvents(nc, "tokenbowl")).some(
+            (m) => m.json<{ id: string }>().id === eventId("utf8-ok"),
+          ),
+        { timeoutMs: 15_000, message: "the valid message beside it published" },
+      );
+      const dead = await waitFor(async () => {
+        const found = (await deadLetters(nc, "tokenbowl")).filter(
+          (m) => m.headers["Castbus-Reason"] === "invalid_utf8",
+        );
+        return found.length > 0 && found;
+      });
+      expect(dead).toHaveLength(1);
+      expect(Buffer.from(dead[0]!.data)).toEqual(bad);
+      expect(
+        (await storedEvents(nc, "tokenbowl")).some(
+          (m) => m.json<{ id: string }>().id === eventId("utf8-bad"),
+        ),
+      ).toBe(false);
+    } finally {
+      sim.clearFaults();
+    }
+  }, 30_000);
+
   it("dead-letters a message whose id holds CR/LF and keeps publishing the messages after it", async () => {
     const before = await countStream(nc, "DEAD_LETTERS", "dlq.ingest.tokenbowl");
     sim.postRaw(tbMessage("crlf-1\r\nX-Evil: 1", lastTimestamp, null));

@@ -202,6 +202,36 @@ describe("fuzz: ingester-twitch, regressions found by fuzzing", () => {
     expect(await countStream(nc, "DEAD_LETTERS", "dlq.ingest.twitch")).toBe(before + 1);
   }, 30_000);
 
+  it("dead-letters a text frame that is not UTF-8 with its bytes, and keeps the session", async () => {
+    // RFC 6455 says fail the connection; that would lose every notification sent while it is down.
+    const text = JSON.stringify(withMessageId(templates.get("channel.chat.message")!, "utf8-bad"));
+    const at = text.indexOf('"text":"') + 8;
+    const bytes = Buffer.concat([
+      Buffer.from(text.slice(0, at)),
+      Buffer.from([0xff, 0xc3, 0x28]),
+      Buffer.from(text.slice(at)),
+    ]);
+    sim.emitRaw(bytes);
+    sim.emitRaw(JSON.stringify(withMessageId(templates.get("channel.follow")!, "after-utf8")));
+    await waitFor(async () =>
+      (await storedEvents(nc, "twitch")).some(
+        (m) => m.json<{ id: string }>().id === "twitch:after-utf8",
+      ),
+    );
+    const dead = await waitFor(async () => {
+      const found = (await deadLetters(nc, "twitch")).filter((m) =>
+        Buffer.from(m.data).equals(bytes),
+      );
+      return found.length > 0 && found;
+    });
+    expect(dead).toHaveLength(1);
+    expect(
+      (await storedEvents(nc, "twitch")).some(
+        (m) => m.json<{ id: string }>().id === "twitch:utf8-bad",
+      ),
+    ).toBe(false);
+  }, 30_000);
+
   it("dead-letters a notification whose message_id holds CR/LF instead of dropping it", async () => {
     const before = await countStream(nc, "DEAD_LETTERS", "dlq.ingest.twitch");
     sim.emitRaw(

@@ -1,6 +1,7 @@
 import type { Secret } from "@castbus/config";
 import {
   errorForStatus,
+  invalidUtf8Items,
   jsonArrayItemTexts,
   type Backoff,
   type HttpClient,
@@ -104,14 +105,24 @@ export class ChaturbateSource implements PullSource<ChaturbateCursor> {
       texts ??= jsonArrayItemTexts(body.text, "events") ?? [];
       return texts[index] ?? JSON.stringify(value);
     };
-    const records: UpstreamRecord[] = body.events.map((value, index) => ({
-      value,
-      receivedAt,
-      receivedTime,
-      get raw() {
-        return rawItem(index, value);
-      },
-    }));
+    // An item with bytes that are not UTF-8 was parsed with U+FFFD in their place: dead-letter it
+    // with the bytes Chaturbate sent rather than publish text it did not send.
+    const notUtf8 = invalidUtf8Items(response.body, "events");
+    const records: UpstreamRecord[] = body.events.map((value, index) => {
+      const bytes = notUtf8.get(index);
+      if (bytes !== undefined) {
+        const rejection = { reason: "invalid_utf8", message: "the event's bytes are not UTF-8" };
+        return { value, raw: bytes, receivedAt, receivedTime, rejection };
+      }
+      return {
+        value,
+        receivedAt,
+        receivedTime,
+        get raw() {
+          return rawItem(index, value);
+        },
+      };
+    });
     return { records, ...this.#advance(body.nextUrl, body.events, i) };
   }
 

@@ -1,4 +1,5 @@
 import type { Secret } from "@castbus/config";
+import { isUtf8 } from "node:buffer";
 import WebSocket from "ws";
 import {
   ObsClosedError,
@@ -87,6 +88,9 @@ export class ObsConnection {
     this.#ws = new WebSocket(options.url, JSON_SUBPROTOCOL, {
       handshakeTimeout: options.timeoutMs,
       perMessageDeflate: false,
+      // A text frame that is not UTF-8 is dead-lettered with its bytes, not a reason to drop the
+      // session (and every event sent while it is down).
+      skipUTF8Validation: true,
     });
     this.#ws.on("message", (data: Buffer, isBinary) => this.#receive(data, isBinary));
     this.#ws.on("error", (error) => (this.#socketError ??= error));
@@ -150,6 +154,8 @@ export class ObsConnection {
     const receivedAt = performance.now();
     if (isBinary)
       return this.#options.onMalformed(new Uint8Array(data), "binary frame on a JSON session");
+    if (!isUtf8(data))
+      return this.#options.onMalformed(new Uint8Array(data), "text frame that is not UTF-8");
     const raw = data.toString("utf8");
     let parsed: unknown;
     try {

@@ -27,8 +27,10 @@ export interface StreamAnchor {
 /** A message from a page, with what the cursor needs from it. */
 export interface PageItem {
   readonly value: unknown;
-  /** The message's JSON text (what a dead letter keeps). */
-  readonly raw: string;
+  /** The message's bytes as sent (what a dead letter keeps). */
+  readonly raw: string | Uint8Array;
+  /** Set when its bytes are not UTF-8: dead-lettered, never published with U+FFFD in them. */
+  readonly notUtf8?: true;
   /** The message id, or a digest of `raw` when it has none (still deduplicated). */
   readonly key: string;
   /** The server's timestamp text and its instant, when it has a usable one. */
@@ -37,7 +39,7 @@ export interface PageItem {
 }
 
 /** Reads what the cursor needs from one wire message and its exact text. */
-export function pageItem(value: unknown, raw: string): PageItem {
+export function pageItem(value: unknown, raw: string | Uint8Array, notUtf8 = false): PageItem {
   const fields = (typeof value === "object" && value !== null ? value : {}) as Record<
     string,
     unknown
@@ -49,9 +51,9 @@ export function pageItem(value: unknown, raw: string): PageItem {
       : `sha256:${createHash("sha256").update(raw).digest("hex").slice(0, 32)}`;
   const timestamp = typeof fields["timestamp"] === "string" ? fields["timestamp"] : undefined;
   const micros = timestamp === undefined ? undefined : timestampMicros(timestamp);
-  return micros === undefined
-    ? { value, raw, key }
-    : { value, raw, key, timestamp: timestamp!, micros };
+  const item =
+    micros === undefined ? { value, raw, key } : { value, raw, key, timestamp: timestamp!, micros };
+  return notUtf8 ? { ...item, notUtf8 } : item;
 }
 
 /** The `since` that re-reads the anchor's own timestamp (the server compares exclusively). */

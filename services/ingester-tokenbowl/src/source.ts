@@ -129,6 +129,7 @@ export class TokenBowlSource implements PullSource<TokenBowlCursor> {
         value: item.value,
         receivedAt,
         receivedTime,
+        ...(item.notUtf8 === true ? { rejection: NOT_UTF8 } : {}),
       })),
       next,
       ...(problem === undefined
@@ -159,7 +160,11 @@ export class TokenBowlSource implements PullSource<TokenBowlCursor> {
       if (page.serverDate !== undefined && serverNow === undefined) {
         serverNow = BigInt(page.serverDate.getTime()) * 1000n - DATE_SKEW_MICROS;
       }
-      for (const item of page.items.map((value, i) => pageItem(value, page.texts[i]!))) {
+      const read = page.items.map((value, i) => {
+        const bytes = page.invalidUtf8.get(i);
+        return pageItem(value, bytes ?? page.texts[i]!, bytes !== undefined);
+      });
+      for (const item of read) {
         // Messages arriving between pages shift offsets: the repeats are dropped here.
         if (!keys.has(item.key)) items.push(item);
         keys.add(item.key);
@@ -208,6 +213,8 @@ export class TokenBowlSource implements PullSource<TokenBowlCursor> {
     this.#lastPollAt = performance.now();
   }
 }
+
+const NOT_UTF8 = { reason: "invalid_utf8", message: "the message's bytes are not UTF-8" };
 
 /** The newest time the saved cursor proves had been reached. */
 function coverage(cursor: TokenBowlCursor | undefined): bigint | undefined {

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import WebSocket, { type RawData } from "ws";
 import { SessionLostError } from "./errors.js";
 import { messageSchema, sessionSchema, type WireMessage } from "./upstream.js";
@@ -73,6 +74,9 @@ export class EventSubConnection {
       handshakeTimeout: options.welcomeTimeoutMs,
       // EventSub messages are a few KiB; a runaway frame must not fill memory.
       maxPayload: MAX_FRAME_BYTES,
+      // A text frame that is not UTF-8 is dead-lettered with its bytes, not a reason to drop the
+      // session (and every notification sent while it is down).
+      skipUTF8Validation: true,
     });
   }
 
@@ -122,8 +126,10 @@ export class EventSubConnection {
     const receivedAt = performance.now();
     const receivedTime = new Date();
     this.#armWatchdog();
-    const raw = isBinary ? toBytes(data) : toBytes(data).toString("utf8");
-    const message = isBinary ? undefined : parse(raw as string);
+    const bytes = toBytes(data);
+    const text = !isBinary && isUtf8(bytes);
+    const raw = text ? bytes.toString("utf8") : bytes;
+    const message = text ? parse(raw as string) : undefined;
     switch (message?.metadata.message_type) {
       case "session_welcome":
         return this.#onWelcome(message);

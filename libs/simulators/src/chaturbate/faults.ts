@@ -24,7 +24,8 @@ export type ChaturbateFault =
   /** A raw body (default status 200): invalid JSON, a top-level array, `events` not a list... */
   | {
       readonly kind: "body";
-      readonly body: string;
+      /** Sent as is: text (UTF-8), or bytes (which need not be UTF-8). */
+      readonly body: string | Uint8Array;
       readonly status?: number;
       readonly contentType?: string;
     }
@@ -103,7 +104,8 @@ export function parseFault(value: unknown): ChaturbateFault {
   }
   if (kind === "status") checkStatus(value, true);
   if (kind === "body") {
-    checkType(value, "body", "string", true);
+    // Bytes only from code (the control API speaks JSON): a body that is not UTF-8.
+    if (!(value["body"] instanceof Uint8Array)) checkType(value, "body", "string", true);
     checkStatus(value, false);
     checkType(value, "contentType", "string", false);
   }

@@ -31,7 +31,7 @@ const BASE_HEADERS: Readonly<Record<string, string>> = {
 export function sendBody(
   exchange: Exchange,
   status: number,
-  body: string,
+  body: string | Uint8Array,
   headers: Readonly<Record<string, string>> = {},
 ): void {
   const { req, res } = exchange;

@@ -61,8 +61,8 @@ export interface ObsSimulator {
   stopVirtualCam(): Promise<void>;
   /** Broadcasts any event as given (to test malformed or unmapped events). */
   emitEvent(eventType: string, eventIntent: number, eventData?: Record<string, unknown>): void;
-  /** Sends `text` as a text frame to every session, as is. */
-  sendRaw(text: string): void;
+  /** Sends `text` as a text frame to every session, as is (bytes need not be UTF-8). */
+  sendRaw(text: string | Uint8Array): void;
   /** OBS not ready (5.3+): events suppressed, every request answered 207. */
   setNotReady(notReady: boolean): void;
   /** The next `times` (default 1) connections get `fault`, after earlier queued faults. */

@@ -95,8 +95,9 @@ export class ObsSession {
   }
 
   /** Sends `text` as one text frame, as is (to test a client's handling of garbage). */
-  sendRaw(text: string): void {
-    if (!this.#frozen && this.#ws.readyState === this.#ws.OPEN) this.#ws.send(text);
+  sendRaw(text: string | Uint8Array): void {
+    if (!this.#frozen && this.#ws.readyState === this.#ws.OPEN)
+      this.#ws.send(text, { binary: false });
   }
 
   /** Closes with a code and reason (kick, shutdown, protocol errors). */

@@ -24,7 +24,8 @@ export type TokenBowlFault =
       readonly after?: boolean;
     }
   /** 200 with a body that is not JSON (default: the real answer cut in half). */
-  | { readonly kind: "malformed"; readonly body?: string }
+  /** `body` replaces the answer: text, or bytes from code (which need not be UTF-8). */
+  | { readonly kind: "malformed"; readonly body?: string | Uint8Array }
   /** The normal answer, `ms` late. */
   | { readonly kind: "delay"; readonly ms: number }
   /** The socket is destroyed without an answer. */
@@ -108,7 +109,7 @@ export function statusReply(fault: Extract<TokenBowlFault, { kind: "status" }>):
 }
 
 /** A damaged copy of `reply`: the body cut in half (or `body`), still labelled JSON. */
-export function malformedReply(reply: Reply, body: string | undefined): Reply {
+export function malformedReply(reply: Reply, body: string | Uint8Array | undefined): Reply {
   const text = body ?? reply.body.slice(0, Math.max(1, Math.floor(reply.body.length / 2)));
   return { status: 200, body: text, contentType: "application/json" };
 }
@@ -137,7 +138,7 @@ export function parseTokenBowlFault(value: unknown): TokenBowlFault {
     if (value["after"] !== undefined && typeof value["after"] !== "boolean")
       throw new InvalidInputError("fault.after", "must be a boolean");
   }
-  if (kind === "malformed") optionalText("body");
+  if (kind === "malformed" && !(value["body"] instanceof Uint8Array)) optionalText("body");
   if (kind === "delay") number("ms", 0, 600_000);
   if (kind === "arrive") number("count", 1, 100_000);
   return value as TokenBowlFault;

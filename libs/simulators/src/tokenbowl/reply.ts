@@ -6,8 +6,8 @@ import type { ServerResponse } from "node:http";
  */
 export interface Reply {
   readonly status: number;
-  /** The body text; empty for 204. */
-  readonly body: string;
+  /** The body text (or bytes, which need not be UTF-8); empty for 204. */
+  readonly body: string | Uint8Array;
   /** Default `application/json`, as FastAPI's JSONResponse sends. */
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -27,7 +27,7 @@ export class ReplyError extends Error {
   override readonly name = "ReplyError";
 
   constructor(readonly reply: Reply) {
-    super(`HTTP ${reply.status}: ${reply.body.slice(0, 200)}`);
+    super(`HTTP ${reply.status}: ${Buffer.from(reply.body).toString("utf8", 0, 200)}`);
   }
 }
 

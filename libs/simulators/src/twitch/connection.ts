@@ -102,10 +102,10 @@ export class Connection {
     return true;
   }
 
-  /** Sends raw text as one frame (malformed-frame faults). */
-  sendRaw(text: string): boolean {
+  /** Sends raw text (or bytes, as a text frame) as one frame (malformed-frame faults). */
+  sendRaw(text: string | Uint8Array): boolean {
     if (!this.open || this.stalled) return false;
-    this.socket.send(text);
+    this.socket.send(text, { binary: false });
     this.#scheduleKeepalive();
     return true;
   }

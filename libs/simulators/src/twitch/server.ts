@@ -57,7 +57,10 @@ export interface TwitchSimulator {
    * for its condition (`overrides` deep-merged into `event`); returns what was sent.
    */
   emit(type: string, overrides?: Record<string, unknown>, options?: EmitOptions): SentMessage[];
-  /** Sends `frame` (an object is JSON-encoded, a string goes as is) on matching sessions. */
+  /**
+   * Sends `frame` on matching sessions: an object JSON-encoded, a string as is, bytes as a text
+   * frame as they are (they need not be UTF-8: the malformed frames RFC 6455 forbids).
+   */
   emitRaw(frame: unknown, filter?: SessionFilter): number;
   /** Sends an earlier notification again (same `message_id`, or a new one). */
   redeliver(messageId: string, options?: { newMessageId?: boolean }): SentMessage[];
@@ -204,7 +207,10 @@ function facade(server: Server, p: Parts): TwitchSimulator {
     },
     emit: (type, overrides, emitOptions) => p.notifier.emit(type, overrides, emitOptions),
     emitRaw: (frame, filter) =>
-      p.hub.sendRaw(typeof frame === "string" ? frame : JSON.stringify(frame), filter),
+      p.hub.sendRaw(
+        typeof frame === "string" || frame instanceof Uint8Array ? frame : JSON.stringify(frame),
+        filter,
+      ),
     redeliver: (messageId, redeliverOptions) => p.notifier.redeliver(messageId, redeliverOptions),
     reconnect: (filter) => p.hub.reconnect(filter),
     revoke: (revokeOptions) => p.notifier.revoke(revokeOptions),

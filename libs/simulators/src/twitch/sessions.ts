@@ -80,7 +80,7 @@ export class SessionHub implements SessionView {
   }
 
   /** Sends raw text on matching connections; returns how many took it. */
-  sendRaw(text: string, filter: SessionFilter = {}): number {
+  sendRaw(text: string | Uint8Array, filter: SessionFilter = {}): number {
     return this.#select(filter).filter((conn) => conn.sendRaw(text)).length;
   }
 
