@@ -11,7 +11,7 @@ export { classifyFailure } from "./failure.js";
 export { createObsIngester } from "./ingester.js";
 export { reconcile } from "./reconcile.js";
 export { ObsSource } from "./source.js";
-export { isPublished, obsEventType, toEvent } from "./to-event.js";
+export { checkEventData, obsEventType, toEvent } from "./to-event.js";
 export { EVENT_SUBSCRIPTIONS, authenticationString } from "./upstream.js";
 
 export type { ObsConfig } from "./config.js";
@@ -20,4 +20,4 @@ export type { Failure } from "./failure.js";
 export type { ObsIngesterDeps } from "./ingester.js";
 export type { OutputSnapshot, ReconcileOptions, Snapshot } from "./reconcile.js";
 export type { ObsSourceOptions } from "./source.js";
-export type { MapOptions, ObsContext, ObsRecordValue } from "./to-event.js";
+export type { EventDataCheck, MapOptions, ObsContext, ObsRecordValue } from "./to-event.js";

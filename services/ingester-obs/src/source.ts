@@ -10,8 +10,8 @@ import { OutputHandler } from "./output-handler.js";
 import { reconcile, type OutputSnapshot, type Snapshot } from "./reconcile.js";
 import { ObsState } from "./state.js";
 import {
-  isMalformed,
-  isPublished,
+  checkEventData,
+  obsEventType,
   toEvent,
   type ObsContext,
   type ObsRecordValue,
@@ -154,18 +154,20 @@ export class ObsSource implements PushSource {
     sink: PushSink,
   ): Promise<void> {
     const { eventType, eventData } = event;
+    const check = checkEventData(eventType, eventData);
     let context: Omit<ObsContext, "receivedMs"> | null = {};
     // A malformed event goes to the dead letters as it came, and moves none of the session's state.
-    if (!isMalformed(eventType, eventData)) {
+    if (check.kind !== "malformed") {
       this.#state.observe(eventType, eventData);
       context = await this.#context(event, outputs, connection);
     }
-    if (context === null) return;
+    if (context === null || check.kind === "unmapped") return;
     const full: ObsContext = {
       ...context,
       receivedMs: this.#stamp(eventType, event.receivedTime.getTime()),
     };
-    if (!isPublished(eventType, eventData, full)) return;
+    // Intermediate output states (STARTING, STOPPING) are not published.
+    if (check.kind === "parsed" && obsEventType(eventType, check.data, full) === undefined) return;
     const value: ObsRecordValue = { eventType, eventData, context: full };
     await sink.emit({
       raw: event.raw,

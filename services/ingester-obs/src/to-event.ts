@@ -158,24 +158,17 @@ export function obsEventType(
   }
 }
 
-/** Whether an event castbus maps breaks its `eventData` schema (it is dead-lettered). */
-export function isMalformed(eventType: string, eventData: Data): boolean {
-  return isMappedEventType(eventType) && !eventDataSchemas[eventType].safeParse(eventData).success;
-}
+/** What an OBS event's data is to castbus: not mapped, mapped but malformed, or parsed. */
+export type EventDataCheck =
+  | { readonly kind: "unmapped" }
+  | { readonly kind: "malformed" }
+  | { readonly kind: "parsed"; readonly data: Data };
 
-/**
- * Whether the source should hand this event to the runner: every mapped type except
- * intermediate output states. Event data that does not even parse is handed over too, so that
- * it is dead-lettered rather than dropped.
- */
-export function isPublished(
-  eventType: string,
-  eventData: Data,
-  context: Pick<ObsContext, "startFailed">,
-): boolean {
-  if (!isMappedEventType(eventType)) return false;
+/** Checks an event's data against its type's schema, once per event. */
+export function checkEventData(eventType: string, eventData: Data): EventDataCheck {
+  if (!isMappedEventType(eventType)) return { kind: "unmapped" };
   const parsed = eventDataSchemas[eventType].safeParse(eventData);
-  return !parsed.success || obsEventType(eventType, parsed.data as Data, context) !== undefined;
+  return parsed.success ? { kind: "parsed", data: parsed.data as Data } : { kind: "malformed" };
 }
 
 function mapData(eventType: MappedEventType, d: Data, ctx: ObsContext): Data {
